@@ -1,0 +1,437 @@
+"""Strict YAML loading: one parse that keeps line/column marks and refuses ambiguous input.
+
+PyYAML's safe loader reads YAML 1.1: `NO` becomes False, `00100` becomes 64, dates become
+`datetime.date`, duplicate keys silently keep the last value and aliases can expand without
+bound. A record of processing activities must not change meaning on the way in, so this
+module composes the node tree with PyYAML's parser (libyaml when available) and builds plain
+data from it itself:
+
+- only `true` and `false` are booleans, only plain decimal integers without leading zeros are
+  integers, `null`/`~`/empty are null; everything else (`NO`, `on`, `00100`, `2022-11-02`,
+  `9:00`, `1.5`) is a string;
+- duplicate keys, non-string keys, merge keys and every tag outside str/int/bool/null/seq/map
+  are errors;
+- size, nesting depth and alias expansion are bounded, recursive aliases rejected;
+- invalid UTF-8, a byte order mark, tabs outside quoted strings, control and bidi characters,
+  empty files, several documents and a non-mapping top level are errors.
+
+Every error carries the file's line and column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ropa.problem import Problem, Severity
+
+MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_DEPTH = 64
+# Nodes reachable through aliases beyond their first use. A register needs none; a few
+# thousand allow honest reuse while an 800-byte "billion laughs" file is refused at once.
+MAX_ALIAS_EXPANSION = 10_000
+
+STR_TAG = "tag:yaml.org,2002:str"
+INT_TAG = "tag:yaml.org,2002:int"
+BOOL_TAG = "tag:yaml.org,2002:bool"
+NULL_TAG = "tag:yaml.org,2002:null"
+SEQ_TAG = "tag:yaml.org,2002:seq"
+MAP_TAG = "tag:yaml.org,2002:map"
+
+RULE_SYNTAX = "ROPA001"
+RULE_CHARACTERS = "ROPA002"
+RULE_DUPLICATE_KEY = "ROPA003"
+RULE_CONSTRUCT = "ROPA004"
+RULE_DOCUMENT = "ROPA005"
+
+_NULL_RE = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL_RE = re.compile(r"^(?:true|false)$")
+_INT_RE = re.compile(r"^-?(?:0|[1-9][0-9]*)$")
+
+# C0 controls except tab/LF/CR, DEL, C1 controls (incl. NEL), line/paragraph separators
+# (PyYAML counts them as line breaks, which shifts every later line number), bidi
+# embedding/override/isolate controls (display spoofing) and a BOM inside the text.
+_FORBIDDEN_IN_TEXT = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+# Inside values, escapes such as "\e" or "\r" can produce characters the file may not hold.
+_FORBIDDEN_IN_VALUE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+)
+
+
+class StrictResolver(yaml.resolver.BaseResolver):
+    """Resolves plain scalars to null, `true`/`false` and decimal integers; all else is str."""
+
+    yaml_implicit_resolvers: dict[Any, Any] = {}
+
+
+StrictResolver.add_implicit_resolver(NULL_TAG, _NULL_RE, ["~", "n", "N", ""])
+StrictResolver.add_implicit_resolver(BOOL_TAG, _BOOL_RE, ["t", "f"])
+StrictResolver.add_implicit_resolver(INT_TAG, _INT_RE, list("-0123456789"))
+
+
+class _DepthLimitError(Exception):
+    def __init__(self, mark: Any) -> None:
+        super().__init__("too deep")
+        self.mark = mark
+
+
+class PyComposer(
+    yaml.reader.Reader,
+    yaml.scanner.Scanner,
+    yaml.parser.Parser,
+    yaml.composer.Composer,
+    StrictResolver,
+):
+    """The pure-Python parser, with a depth limit that fires before Python's recursion limit."""
+
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        StrictResolver.__init__(self)
+        self._depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:
+        self._depth += 1
+        try:
+            event = self.peek_event()
+            if self._depth > MAX_DEPTH and isinstance(
+                event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+            ):
+                raise _DepthLimitError(event.start_mark)
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        finally:
+            self._depth -= 1
+
+
+try:
+    from yaml.cyaml import CParser
+except ImportError:  # pragma: no cover - PyYAML wheels ship libyaml on every platform we support
+    CParser = None
+
+if CParser is not None:
+
+    class CComposer(CParser, StrictResolver):  # type: ignore[misc,valid-type]
+        """libyaml's parser and composer with the strict resolver."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            StrictResolver.__init__(self)
+
+    COMPOSERS: dict[str, type] = {"c": CComposer, "python": PyComposer}
+    DEFAULT_COMPOSER = "c"
+else:  # pragma: no cover
+    COMPOSERS = {"python": PyComposer}
+    DEFAULT_COMPOSER = "python"
+
+
+@dataclass(frozen=True)
+class Document:
+    """One loaded file: its display name, plain data and the node tree with marks."""
+
+    name: str
+    data: dict[str, Any]
+    root: MappingNode
+
+
+class LoadError(Exception):
+    """A file that cannot be read as a strict YAML mapping; carries one located problem."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.format())
+        self.problem = problem
+
+
+def _fail(name: str, line: int, column: int, rule: str, message: str) -> LoadError:
+    return LoadError(Problem(name, line, column, Severity.ERROR, rule, message))
+
+
+def _at(name: str, mark: Any, rule: str, message: str) -> LoadError:
+    return _fail(name, mark.line + 1, mark.column + 1, rule, message)
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _describe(char: str) -> str:
+    return f"U+{ord(char):04X}"
+
+
+def load_file(path: Path, name: str | None = None, composer: str | None = None) -> Document:
+    """Load one YAML file strictly; `name` is how problems refer to it."""
+    display = name if name is not None else str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise _fail(
+                display, 1, 1, RULE_CHARACTERS,
+                f"file is {size} bytes; the limit is {MAX_FILE_BYTES} bytes",
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise _fail(display, 1, 1, RULE_DOCUMENT, f"cannot read file: {exc.strerror}") from None
+    return load_bytes(raw, display, composer)
+
+
+def load_bytes(raw: bytes, name: str, composer: str | None = None) -> Document:
+    """Load YAML from bytes strictly; see the module docstring for what is refused."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise _fail(
+            name, 1, 1, RULE_CHARACTERS,
+            f"file is {len(raw)} bytes; the limit is {MAX_FILE_BYTES} bytes",
+        )
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise _fail(
+            name, 1, 1, RULE_CHARACTERS,
+            "file starts with a byte order mark (BOM); save it as UTF-8 without BOM",
+        )
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _fail(name, 1, 1, RULE_CHARACTERS, "file is UTF-16; save it as UTF-8")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        prefix = raw[: exc.start]
+        line = prefix.count(b"\n") + 1
+        column = len(prefix[prefix.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        raise _fail(
+            name, line, column, RULE_CHARACTERS,
+            f"invalid UTF-8 (byte 0x{raw[exc.start]:02X}); save the file as UTF-8",
+        ) from None
+    return load_text(text, name, composer)
+
+
+def load_text(text: str, name: str, composer: str | None = None) -> Document:
+    """Load YAML from decoded text strictly."""
+    bad = _FORBIDDEN_IN_TEXT.search(text)
+    if bad:
+        line, column = _line_col(text, bad.start())
+        raise _fail(
+            name, line, column, RULE_CHARACTERS,
+            f"control or invisible formatting character {_describe(bad.group())} is not allowed",
+        )
+    root = _compose(text, name, composer or DEFAULT_COMPOSER)
+    if root is None:
+        raise _fail(name, 1, 1, RULE_DOCUMENT, "file is empty")
+    if "\t" in text:
+        _check_tabs(text, root, name)
+    if not isinstance(root, MappingNode):
+        raise _at(
+            name, root.start_mark, RULE_DOCUMENT,
+            "the top level must be a mapping of sections such as 'controller:' or 'registers:'",
+        )
+    data = _Constructor(name).construct(root)
+    return Document(name=name, data=data, root=root)
+
+
+def _compose(text: str, name: str, composer: str) -> Node | None:
+    """Compose the node tree. libyaml is fast on valid input; when it reports an error the
+    pure parser runs again so that messages and positions are the same with or without it."""
+    parser = COMPOSERS[composer](text)
+    try:
+        return parser.get_single_node()  # type: ignore[no-any-return]
+    except (yaml.YAMLError, _DepthLimitError) as exc:
+        if composer != "python":
+            return _compose(text, name, "python")
+        raise _translate(exc, text, name) from None
+    finally:
+        parser.dispose()
+
+
+def _translate(exc: Exception, text: str, name: str) -> LoadError:
+    if isinstance(exc, _DepthLimitError):
+        return _at(name, exc.mark, RULE_CONSTRUCT, f"nesting deeper than {MAX_DEPTH} levels")
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        if isinstance(exc, yaml.composer.ComposerError) and "expected a single document" in str(
+            exc.context
+        ):
+            return _at(
+                name, mark, RULE_DOCUMENT,
+                "only one YAML document per file is allowed (found a second '---')",
+            )
+        if mark is not None and _char_at(text, mark) == "\t":
+            return _at(name, mark, RULE_CHARACTERS, _TAB_MESSAGE)
+        return _at(name, mark, RULE_SYNTAX, _yaml_message(exc))
+    return _fail(name, 1, 1, RULE_SYNTAX, str(exc).splitlines()[0])
+
+
+def _char_at(text: str, mark: Any) -> str:
+    lines = text.split("\n", mark.line + 1)
+    if mark.line < len(lines):
+        line = lines[mark.line]
+        if mark.column < len(line):
+            return line[mark.column]
+    return ""
+
+
+_TAB_MESSAGE = "tab character; indent and separate with spaces (tabs may only appear in quoted strings)"
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    parts = [p for p in (exc.context, exc.problem) if p]
+    return "; ".join(parts) if parts else "invalid YAML"
+
+
+def _check_tabs(text: str, root: Node, name: str) -> None:
+    """Allow tabs only inside quoted or block scalars, where they are part of the value."""
+    spans: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    stack: list[Node] = [root]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            if node.style in ("'", '"', "|", ">"):
+                spans.append(
+                    ((node.start_mark.line, node.start_mark.column),
+                     (node.end_mark.line, node.end_mark.column))
+                )
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+    for match in re.finditer("\t", text):
+        line, column = _line_col(text, match.start())
+        here = (line - 1, column - 1)
+        if not any(start <= here < end for start, end in spans):
+            raise _fail(name, line, column, RULE_CHARACTERS, _TAB_MESSAGE)
+
+
+class _Constructor:
+    """Builds plain dicts, lists and scalars from the node graph, enforcing the limits."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.done: dict[int, Any] = {}
+        self.sizes: dict[int, int] = {}
+        self.active: set[int] = set()
+        self.expanded = 0
+
+    def construct(self, node: Node, depth: int = 1) -> Any:
+        if isinstance(node, ScalarNode):
+            return self._scalar(node)
+        if depth > MAX_DEPTH:
+            raise _at(
+                self.name, node.start_mark, RULE_CONSTRUCT, f"nesting deeper than {MAX_DEPTH} levels"
+            )
+        key = id(node)
+        if key in self.active:
+            raise _at(
+                self.name, node.start_mark, RULE_CONSTRUCT,
+                "recursive alias: a node contains itself",
+            )
+        if key in self.done:
+            # A second use of an anchored collection: count what it would expand to.
+            self.expanded += self.sizes[key]
+            if self.expanded > MAX_ALIAS_EXPANSION:
+                raise _at(
+                    self.name, node.start_mark, RULE_CONSTRUCT,
+                    f"aliases expand to more than {MAX_ALIAS_EXPANSION} nodes",
+                )
+            return self.done[key]
+        self.active.add(key)
+        try:
+            if isinstance(node, SequenceNode):
+                value, size = self._sequence(node, depth)
+            elif isinstance(node, MappingNode):
+                value, size = self._mapping(node, depth)
+            else:  # pragma: no cover - the composer makes only these three
+                raise _at(self.name, node.start_mark, RULE_CONSTRUCT, "unsupported node")
+        finally:
+            self.active.discard(key)
+        self.done[key] = value
+        self.sizes[key] = size
+        return value
+
+    def _size(self, node: Node) -> int:
+        return 1 if isinstance(node, ScalarNode) else self.sizes.get(id(node), 1)
+
+    def _sequence(self, node: SequenceNode, depth: int) -> tuple[list[Any], int]:
+        if node.tag != SEQ_TAG:
+            raise self._tag_error(node)
+        items = [self.construct(child, depth + 1) for child in node.value]
+        return items, 1 + sum(self._size(child) for child in node.value)
+
+    def _mapping(self, node: MappingNode, depth: int) -> tuple[dict[str, Any], int]:
+        if node.tag != MAP_TAG:
+            raise self._tag_error(node)
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        size = 1
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise _at(
+                    self.name, key_node.start_mark, RULE_CONSTRUCT,
+                    "mapping keys must be plain strings, not lists or mappings",
+                )
+            if key_node.tag != STR_TAG:
+                if key_node.tag in (INT_TAG, BOOL_TAG, NULL_TAG):
+                    raise _at(
+                        self.name, key_node.start_mark, RULE_CONSTRUCT,
+                        f"key {key_node.value!r} must be a string; quote it",
+                    )
+                raise self._tag_error(key_node)
+            key = key_node.value
+            if key == "<<" and key_node.style is None:
+                raise _at(
+                    self.name, key_node.start_mark, RULE_CONSTRUCT,
+                    "merge keys ('<<') are not supported; write the keys out",
+                )
+            self._check_string(key, key_node)
+            if key in first_line:
+                raise _at(
+                    self.name, key_node.start_mark, RULE_DUPLICATE_KEY,
+                    f"duplicate key {key!r} (first defined on line {first_line[key]})",
+                )
+            first_line[key] = key_node.start_mark.line + 1
+            result[key] = self.construct(value_node, depth + 1)
+            size += 1 + self._size(value_node)
+        return result, size
+
+    def _scalar(self, node: ScalarNode) -> Any:
+        tag, value = node.tag, node.value
+        if tag == STR_TAG or tag == "!":
+            self._check_string(value, node)
+            return value
+        if tag == NULL_TAG and _NULL_RE.match(value):
+            return None
+        if tag == BOOL_TAG and _BOOL_RE.match(value):
+            return value == "true"
+        if tag == INT_TAG and _INT_RE.match(value):
+            return int(value)
+        if tag in (NULL_TAG, BOOL_TAG, INT_TAG):
+            raise _at(
+                self.name, node.start_mark, RULE_CONSTRUCT,
+                f"{value!r} is not a valid {tag.rsplit(':', 1)[-1]}",
+            )
+        raise self._tag_error(node)
+
+    def _check_string(self, value: str, node: Node) -> None:
+        bad = _FORBIDDEN_IN_VALUE.search(value)
+        if bad:
+            raise _at(
+                self.name, node.start_mark, RULE_CHARACTERS,
+                f"control, invisible or unpaired surrogate character {_describe(bad.group())}"
+                " is not allowed in a value",
+            )
+
+    def _tag_error(self, node: Node) -> LoadError:
+        tag = node.tag
+        shown = "!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag
+        return _at(
+            self.name, node.start_mark, RULE_CONSTRUCT,
+            f"tag {shown} is not allowed; only plain strings, numbers, true/false, lists and mappings",
+        )

@@ -1,0 +1,97 @@
+"""A record assembled from its files: the controller, the catalogues and the registers.
+
+Every entity keeps the document and path it came from, so rules can report where a problem
+is without knowing how the record was split into files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ropa.loader import Document
+from ropa.problem import Path
+
+CATALOGUES = ("processors", "recipients", "sources", "data_categories", "purpose_groups")
+
+
+@dataclass(frozen=True)
+class Place:
+    """A node of a loaded document: where a value lives."""
+
+    doc: Document
+    path: Path
+
+    def __truediv__(self, part: str | int) -> Place:
+        return Place(self.doc, (*self.path, part))
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A mapping from the record (a processor, a register, a purpose...) and its place."""
+
+    place: Place
+    data: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        value = self.data.get("id")
+        return value if isinstance(value, str) else ""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+    def items(self, key: str) -> Iterator[tuple[Place, Any]]:
+        """The elements of the list under `key`, with their places."""
+        for index, value in enumerate(self.data.get(key) or ()):
+            yield self.place / key / index, value
+
+    def entities(self, key: str) -> Iterator[Entity]:
+        """The mappings in the list under `key`, as entities."""
+        for place, value in self.items(key):
+            if isinstance(value, dict):
+                yield Entity(place, value)
+
+    def child(self, key: str) -> Entity | None:
+        value = self.data.get(key)
+        return Entity(self.place / key, value) if isinstance(value, dict) else None
+
+
+@dataclass
+class Record:
+    """All files of one record."""
+
+    documents: list[Document]
+    controllers: list[Entity] = field(default_factory=list)
+    catalogues: dict[str, list[Entity]] = field(default_factory=dict)
+    registers: list[Entity] = field(default_factory=list)
+
+    @classmethod
+    def assemble(cls, documents: list[Document]) -> Record:
+        record = cls(documents, catalogues={name: [] for name in CATALOGUES})
+        for doc in documents:
+            top = Entity(Place(doc, ()), doc.data)
+            if (controller := top.child("controller")) is not None:
+                record.controllers.append(controller)
+            for name in CATALOGUES:
+                record.catalogues[name].extend(top.entities(name))
+            record.registers.extend(top.entities("registers"))
+        return record
+
+    @property
+    def controller(self) -> Entity | None:
+        return self.controllers[0] if self.controllers else None
+
+    @property
+    def languages(self) -> list[str]:
+        controller = self.controller
+        langs = controller.get("languages") if controller else None
+        return [lang for lang in langs if isinstance(lang, str)] if isinstance(langs, list) else []
+
+    def index(self, catalogue: str) -> dict[str, Entity]:
+        """Catalogue entries by id; the first of duplicates wins (duplicates are reported)."""
+        found: dict[str, Entity] = {}
+        for entity in self.catalogues[catalogue]:
+            found.setdefault(entity.id, entity)
+        return found

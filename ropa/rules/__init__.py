@@ -1,0 +1,106 @@
+"""Cross-reference and legal rules. Each rule has a stable id, a docstring with a failing and
+a passing example, and a check that yields findings; `ropa rules` lists them from here."""
+
+from __future__ import annotations
+
+import datetime
+import inspect
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from ropa.countries import CountryData
+from ropa.locate import position
+from ropa.problem import Problem, Severity
+from ropa.record import Place, Record
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a rule reports: a place and a message; the engine adds file, line and rule."""
+
+    place: Place
+    message: str
+    at_key: bool = False
+
+
+@dataclass(frozen=True)
+class Context:
+    """What rules may look at."""
+
+    record: Record
+    countries: CountryData
+    today: datetime.date
+
+
+Check = Callable[[Context], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A documented check with a stable id."""
+
+    id: str
+    name: str
+    severity: Severity
+    check: Check
+    # "record" rules run here; "load" and "schema" rules are reported by the loader and the
+    # schema check, and are registered only so that they are documented in one list.
+    stage: str = "record"
+
+    @property
+    def doc(self) -> str:
+        return inspect.cleandoc(self.check.__doc__ or "")
+
+    @property
+    def summary(self) -> str:
+        return self.doc.split("\n", 1)[0]
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(
+    rule_id: str, name: str, severity: Severity = Severity.ERROR, stage: str = "record"
+) -> Callable[[Check], Check]:
+    """Register a check under a stable id."""
+
+    def register(check: Check) -> Check:
+        if rule_id in REGISTRY:
+            raise ValueError(f"rule id {rule_id} used twice")
+        REGISTRY[rule_id] = Rule(rule_id, name, severity, check, stage)
+        return check
+
+    return register
+
+
+def all_rules() -> list[Rule]:
+    """Every rule, sorted by id."""
+    # The rule modules register themselves on import.
+    from ropa.rules import (  # noqa: F401
+        builtin,
+        languages,
+        legal,
+        references,
+        review,
+        transfers,
+    )
+
+    return [REGISTRY[key] for key in sorted(REGISTRY)]
+
+
+def run(context: Context) -> Iterator[Problem]:
+    """Run every rule and turn its findings into located problems."""
+    for current in all_rules():
+        if current.stage != "record":
+            continue
+        for finding in current.check(context):
+            line, column = position(finding.place.doc.root, finding.place.path, finding.at_key)
+            yield Problem(
+                finding.place.doc.name,
+                line,
+                column,
+                current.severity,
+                current.id,
+                finding.message,
+                finding.place.path,
+            )

@@ -1,0 +1,112 @@
+"""The checks made while reading files and against the schema, documented like the rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ropa.rules import Context, Finding, rule
+
+
+@rule("ROPA001", "yaml-syntax", stage="load")
+def yaml_syntax(context: Context) -> Iterator[Finding]:
+    """The file is not valid YAML.
+
+    Failing:
+
+        name: Visma: Netvisor
+
+    Passing:
+
+        name: "Visma: Netvisor"
+    """
+    return iter(())
+
+
+@rule("ROPA002", "characters", stage="load")
+def characters(context: Context) -> Iterator[Finding]:
+    """The file has invalid UTF-8, a byte order mark, tabs, or control or bidi characters.
+
+    Tabs change meaning between YAML parsers and invisible characters can make two names
+    look the same on the published page, so only plain UTF-8 text is read; tabs may appear
+    only inside quoted strings.
+
+    Failing:
+
+        system:<TAB>Visma Netvisor
+
+    Passing:
+
+        system: Visma Netvisor
+    """
+    return iter(())
+
+
+@rule("ROPA003", "duplicate-key", stage="load")
+def duplicate_key(context: Context) -> Iterator[Finding]:
+    """A mapping has the same key twice.
+
+    Most YAML loaders silently keep the last value, so a second `countries:` would quietly
+    replace the first; ropa refuses the file instead.
+
+    Failing:
+
+        countries: [US]
+        countries: [FI]
+
+    Passing:
+
+        countries: [US, FI]
+    """
+    return iter(())
+
+
+@rule("ROPA004", "unsupported-construct", stage="load")
+def unsupported_construct(context: Context) -> Iterator[Finding]:
+    """The file uses a YAML feature a record does not need.
+
+    Tags, merge keys, non-string keys, recursive aliases, aliases that expand to more than
+    10,000 nodes and nesting deeper than 64 levels are refused: they either change meaning
+    between tools or let a small file exhaust memory.
+
+    Failing:
+
+        dpa: !!python/object/apply:os.system [ls]
+
+    Passing:
+
+        dpa: {signed: true}
+    """
+    return iter(())
+
+
+@rule("ROPA005", "document-shape", stage="load")
+def document_shape(context: Context) -> Iterator[Finding]:
+    """The file is empty, holds several YAML documents, or is not a mapping at the top.
+
+    Failing:
+
+        - processors
+
+    Passing:
+
+        processors: []
+    """
+    return iter(())
+
+
+@rule("ROPA010", "schema", stage="schema")
+def schema(context: Context) -> Iterator[Finding]:
+    """A value does not match the record schema.
+
+    An unknown or missing key, a wrong type, or an invalid id, date, e-mail address or code.
+    Only `true`/`false` are booleans and dates are written YYYY-MM-DD.
+
+    Failing:
+
+        last_reviewed: 2.11.2022
+
+    Passing:
+
+        last_reviewed: 2022-11-02
+    """
+    return iter(())

@@ -1,0 +1,101 @@
+"""Rules about translations: every published language needs every text."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from typing import Any
+
+from ropa import resources
+from ropa.record import Place
+from ropa.rules import Context, Finding, rule
+
+# A pattern is a path in a document with "*" for any list index; the flag says whether the
+# text may also be a plain string (a name used unchanged in every language).
+Pattern = tuple[tuple[str, ...], bool]
+
+
+
+@functools.cache
+def text_patterns() -> tuple[Pattern, ...]:
+    """Every place the schema allows a per-language text, derived from the schema itself."""
+    schema = resources.schema()
+    found: list[Pattern] = []
+
+    def resolve(node: Any) -> tuple[str | None, Any]:
+        if isinstance(node, dict) and "$ref" in node:
+            name = node["$ref"].rsplit("/", 1)[-1]
+            return name, schema["$defs"][name]
+        return None, node
+
+    def walk(node: Any, path: tuple[str, ...]) -> None:
+        name, node = resolve(node)
+        if name == "text":
+            found.append((path, False))
+            return
+        if name == "label":
+            found.append((path, True))
+            return
+        if not isinstance(node, dict):
+            return
+        for key, sub in node.get("properties", {}).items():
+            walk(sub, (*path, key))
+        if "items" in node:
+            walk(node["items"], (*path, "*"))
+
+    walk(schema, ())
+    return tuple(found)
+
+
+def _texts(value: Any, pattern: tuple[str, ...], place: Place) -> Iterator[tuple[Place, Any]]:
+    if not pattern:
+        yield place, value
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "*":
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from _texts(item, rest, place / index)
+    elif isinstance(value, dict) and head in value:
+        yield from _texts(value[head], rest, place / head)
+
+
+@rule("ROPA501", "translation-missing")
+def translation_missing(context: Context) -> Iterator[Finding]:
+    """A text lacks a language the controller publishes in.
+
+    Every language in `controller.languages` gets a complete policy, so every text of the
+    record needs that language; names may instead be a single string used in all languages.
+
+    Failing:
+
+        controller:
+          languages: [sv, en]
+        ...
+        name:
+          sv: Fakturering
+
+    Passing:
+
+        name:
+          sv: Fakturering
+          en: Invoicing
+    """
+    languages = context.record.languages
+    if not languages:
+        return
+    for doc in context.record.documents:
+        root = Place(doc, ())
+        for pattern, _ in text_patterns():
+            for place, value in _texts(doc.data, pattern, root):
+                # A plain string is a name used unchanged in every language.
+                if not isinstance(value, dict):
+                    continue
+                missing = [lang for lang in languages if lang not in value]
+                if missing:
+                    yield Finding(
+                        place,
+                        f"no {', '.join(repr(m) for m in missing)} text; the controller"
+                        f" publishes in {', '.join(languages)}",
+                        at_key=True,
+                    )

@@ -1,0 +1,223 @@
+"""Rules about ids and references between the parts of a record."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+
+from ropa.problem import Severity
+from ropa.record import Entity, Place
+from ropa.rules import Context, Finding, rule
+
+
+def _hint(value: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _where(place: Place) -> str:
+    from ropa.locate import position
+
+    line, _ = position(place.doc.root, place.path, at_key=True)
+    return f"{place.doc.name}:{line}"
+
+
+def _references(context: Context) -> Iterator[tuple[str, str, Place]]:
+    """(catalogue, id, place) for every reference from a register or the controller."""
+    record = context.record
+    for register in record.registers:
+        for place, value in register.items("sources"):
+            yield "sources", value, place
+        for place, value in register.items("recipients"):
+            yield "recipients", value, place
+        for use in register.entities("processors"):
+            yield "processors", use.get("processor"), use.place / "processor"
+        for purpose in register.entities("purposes"):
+            if "group" in purpose.data:
+                yield "purpose_groups", purpose.get("group"), purpose.place / "group"
+        for item in register.entities("personal_data"):
+            if "category" in item.data:
+                yield "data_categories", item.get("category"), item.place / "category"
+    for controller in record.controllers:
+        cookies = controller.child("cookies")
+        if cookies is not None:
+            for place, value in cookies.items("recipients"):
+                yield "recipients", value, place
+
+
+_NOUNS = {
+    "processors": "processor",
+    "recipients": "recipient",
+    "sources": "source",
+    "purpose_groups": "purpose group",
+    "data_categories": "data category",
+}
+
+
+@rule("ROPA101", "unknown-reference")
+def unknown_reference(context: Context) -> Iterator[Finding]:
+    """A reference names an id that is defined nowhere in the record.
+
+    Registers refer to processors, recipients, sources, purpose groups and data categories by
+    id; a typo would silently drop a vendor from the published processor list.
+
+    Failing:
+
+        processors:
+          - id: calendly
+            ...
+        registers:
+          - id: customers
+            processors:
+              - processor: calendy      # no processor has this id
+
+    Passing:
+
+        registers:
+          - id: customers
+            processors:
+              - processor: calendly
+    """
+    record = context.record
+    indexes = {name: record.index(name) for name in _NOUNS}
+    for catalogue, value, place in _references(context):
+        if isinstance(value, str) and value not in indexes[catalogue]:
+            noun = _NOUNS[catalogue]
+            yield Finding(
+                place, f"no {noun} has the id {value!r}{_hint(value, indexes[catalogue])}"
+            )
+    for register in record.registers:
+        items = {item.id for item in register.entities("personal_data")}
+        for retention in register.entities("retention"):
+            for place, value in retention.items("data"):
+                if isinstance(value, str) and value not in items:
+                    yield Finding(
+                        place,
+                        f"the register has no personal data category {value!r}{_hint(value, items)}",
+                    )
+
+
+@rule("ROPA102", "unused-processor", Severity.WARNING)
+def unused_processor(context: Context) -> Iterator[Finding]:
+    """A processor is defined but no register uses it.
+
+    An unused vendor is either stale (remove it) or a register forgot to list it (add it
+    where it is used), and either way the published processor list would be wrong.
+
+    Failing:
+
+        processors:
+          - id: mailchimp
+            ...
+        registers: []               # no register lists mailchimp
+
+    Passing:
+
+        registers:
+          - id: marketing
+            processors:
+              - processor: mailchimp
+                purpose: {en: Newsletters}
+    """
+    used = {value for catalogue, value, _ in _references(context) if catalogue == "processors"}
+    for processor in context.record.catalogues["processors"]:
+        if processor.id and processor.id not in used:
+            yield Finding(
+                processor.place / "id", f"processor {processor.id!r} is not used by any register"
+            )
+
+
+def _duplicates(entities: Iterable[Entity], noun: str) -> Iterator[Finding]:
+    first: dict[str, Place] = {}
+    for entity in entities:
+        if not entity.id:
+            continue
+        if entity.id in first:
+            yield Finding(
+                entity.place / "id",
+                f"duplicate {noun} id {entity.id!r} (first defined at {_where(first[entity.id])})",
+            )
+        else:
+            first[entity.id] = entity.place / "id"
+
+
+@rule("ROPA103", "duplicate-id")
+def duplicate_id(context: Context) -> Iterator[Finding]:
+    """Two entries of the same kind share an id.
+
+    Ids are how registers refer to processors, recipients and sources and how changes are
+    tracked across versions; a duplicate makes a reference ambiguous. Catalogue ids must be
+    unique across all files, and purpose, data subject and personal data ids within a register.
+
+    Failing:
+
+        processors:
+          - id: maventa
+            ...
+          - id: maventa
+            ...
+
+    Passing:
+
+        processors:
+          - id: maventa
+            ...
+          - id: visma-sign
+            ...
+    """
+    record = context.record
+    for name, noun in _NOUNS.items():
+        yield from _duplicates(record.catalogues[name], noun)
+    yield from _duplicates(record.registers, "register")
+    for register in record.registers:
+        for key, noun in (
+            ("purposes", "purpose"),
+            ("data_subjects", "data subject"),
+            ("personal_data", "personal data"),
+            ("processing", "processing category"),
+        ):
+            yield from _duplicates(register.entities(key), noun)
+        seen: dict[str, Place] = {}
+        for use in register.entities("processors"):
+            ref = use.get("processor")
+            if isinstance(ref, str):
+                if ref in seen:
+                    yield Finding(
+                        use.place / "processor",
+                        f"processor {ref!r} is listed twice in this register "
+                        f"(first at {_where(seen[ref])})",
+                    )
+                else:
+                    seen[ref] = use.place / "processor"
+
+
+@rule("ROPA104", "controller-count")
+def controller_count(context: Context) -> Iterator[Finding]:
+    """The record must have exactly one controller section.
+
+    The controller's name and contact details head every register (Art. 30(1)(a)) and every
+    published page; with none there is nobody to contact, with two it is unclear which applies.
+
+    Failing:
+
+        registers:
+          - id: customers          # and no file has a controller: section
+            ...
+
+    Passing:
+
+        controller:
+          name: {en: Example Ltd}
+          email: privacy@example.com
+          ...
+    """
+    record = context.record
+    if not record.controllers and record.documents:
+        doc = record.documents[0]
+        yield Finding(Place(doc, ()), "no file of the record has a 'controller:' section")
+    for extra in record.controllers[1:]:
+        yield Finding(
+            extra.place,
+            f"a second 'controller:' section (the first is at {_where(record.controllers[0].place)})",
+            at_key=True,
+        )

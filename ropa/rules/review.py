@@ -1,0 +1,96 @@
+"""Rules about review dates: a record that nobody looks at goes stale."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections.abc import Iterator
+
+from ropa.problem import Severity
+from ropa.record import Place
+from ropa.rules import Context, Finding, rule
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, clamped to the end of a shorter month."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _parse(value: object) -> datetime.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _reviews(context: Context) -> Iterator[tuple[Place, str, datetime.date, int]]:
+    """(place, what, date, interval in months) for the policy and each register."""
+    controller = context.record.controller
+    policy = controller.child("policy") if controller else None
+    interval = policy.get("review_interval_months") if policy else None
+    if not isinstance(interval, int):
+        interval = 12
+    if policy is not None and (updated := _parse(policy.get("last_updated"))) is not None:
+        yield policy.place / "last_updated", "the privacy policy was last updated", updated, interval
+    for register in context.record.registers:
+        own = register.get("review_interval_months")
+        reviewed = _parse(register.get("last_reviewed"))
+        if reviewed is not None:
+            yield (
+                register.place / "last_reviewed",
+                f"register {register.id!r} was last reviewed",
+                reviewed,
+                own if isinstance(own, int) else interval,
+            )
+
+
+@rule("ROPA601", "review-overdue", Severity.WARNING)
+def review_overdue(context: Context) -> Iterator[Finding]:
+    """A register or the policy was last reviewed longer ago than the review interval.
+
+    The interval is the controller's `policy.review_interval_months` (a register may set its
+    own `review_interval_months`). A policy that promises a yearly review must get one.
+
+    Failing:
+
+        policy:
+          last_updated: 2022-11-02
+          review_interval_months: 12     # and today is after 2023-11-02
+
+    Passing:
+
+        policy:
+          last_updated: 2026-06-01
+          review_interval_months: 12
+    """
+    for place, what, day, months in _reviews(context):
+        due = add_months(day, months)
+        if due < context.today:
+            yield Finding(
+                place,
+                f"{what} on {day.isoformat()}; a review was due by {due.isoformat()}"
+                f" (every {months} months)",
+            )
+
+
+@rule("ROPA602", "review-date-in-future", Severity.WARNING)
+def review_date_in_future(context: Context) -> Iterator[Finding]:
+    """A review or update date lies in the future.
+
+    Usually a typo in the year; a future date would also hide an overdue review.
+
+    Failing:
+
+        last_reviewed: 2062-11-02
+
+    Passing:
+
+        last_reviewed: 2026-11-02
+    """
+    for place, what, day, _ in _reviews(context):
+        if day > context.today:
+            yield Finding(place, f"{what} on {day.isoformat()}, which is after today")

@@ -1,0 +1,303 @@
+"""Rules about countries and transfers outside the EU/EEA (GDPR Chapter V)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ropa.problem import Severity
+from ropa.record import Entity, Place
+from ropa.rules import Context, Finding, rule
+
+
+def _holders(context: Context) -> Iterator[tuple[str, Entity]]:
+    """Processors and recipients: everything that has countries and transfers."""
+    for processor in context.record.catalogues["processors"]:
+        yield "processor", processor
+    for recipient in context.record.catalogues["recipients"]:
+        yield "recipient", recipient
+
+
+def _transfers(entity: Entity) -> Iterator[tuple[Place, str, str]]:
+    """(place, country, mechanism) of each well-formed transfer entry."""
+    for transfer in entity.entities("transfers"):
+        country, mechanism = transfer.get("country"), transfer.get("mechanism")
+        if isinstance(country, str) and isinstance(mechanism, str):
+            yield transfer.place, country, mechanism
+
+
+def _country_places(context: Context) -> Iterator[tuple[Place, str]]:
+    record = context.record
+    for _, holder in _holders(context):
+        for place, value in holder.items("countries"):
+            yield place, value
+        for place, country, _ in _transfers(holder):
+            yield place / "country", country
+    for controller in record.controllers:
+        for key in ("supervisory_authority", "address"):
+            part = controller.child(key)
+            if part is not None and isinstance(part.get("country"), str):
+                yield part.place / "country", part.get("country")
+
+
+@rule("ROPA201", "unknown-country")
+def unknown_country(context: Context) -> Iterator[Finding]:
+    """A country is not an ISO 3166-1 alpha-2 code or a known region.
+
+    Transfers are judged country by country, so every location must be a real code: `GB`,
+    not `UK` (accepted as an alias), and regions only where they stand for a defined set
+    (`EU`, `EEA`).
+
+    Failing:
+
+        countries: [EU, XX]
+
+    Passing:
+
+        countries: [EU, US]
+    """
+    data = context.countries
+    for place, code in _country_places(context):
+        if isinstance(code, str) and not data.is_known(code):
+            yield Finding(
+                place,
+                f"{code!r} is not an ISO 3166-1 alpha-2 country code or a region (EU, EEA)",
+            )
+
+
+@rule("ROPA202", "transfer-mechanism-missing")
+def transfer_missing(context: Context) -> Iterator[Finding]:
+    """Data goes to a country outside the EU/EEA without a transfer mechanism.
+
+    Chapter V allows such a transfer only on an adequacy decision, appropriate safeguards
+    (SCCs, BCRs...) or an Art. 49 derogation, and Art. 13(1)(f) requires telling people which.
+
+    Failing:
+
+        - id: calendly
+          countries: [US]
+          # no transfers entry for US
+
+    Passing:
+
+        - id: calendly
+          countries: [US]
+          transfers:
+            - country: US
+              mechanism: scc_m2
+    """
+    data = context.countries
+    for noun, holder in _holders(context):
+        covered = {data.canonical(country) for _, country, _ in _transfers(holder)}
+        for place, code in holder.items("countries"):
+            if not isinstance(code, str) or not data.is_known(code) or data.in_eea(code):
+                continue
+            for member in sorted(data.expand(code)):
+                if member not in covered and not data.in_eea(member):
+                    yield Finding(
+                        place,
+                        f"{data.name(member)} ({member}) is outside the EU/EEA and {noun}"
+                        f" {holder.id!r} has no transfer mechanism for it",
+                    )
+
+
+@rule("ROPA203", "adequacy-without-decision")
+def adequacy_without_decision(context: Context) -> Iterator[Finding]:
+    """An adequacy decision is claimed for a country that has none.
+
+    Only the countries in the Commission's list have adequacy decisions; for the United
+    States the decision covers only organisations certified under the EU-US Data Privacy
+    Framework, so US transfers use `dpf` (certified) or safeguards such as SCCs.
+
+    Failing:
+
+        transfers:
+          - country: AU
+            mechanism: adequacy
+
+    Passing:
+
+        transfers:
+          - country: CH
+            mechanism: adequacy
+    """
+    data = context.countries
+    for _, holder in _holders(context):
+        for place, country, mechanism in _transfers(holder):
+            code = data.canonical(country)
+            if mechanism != "adequacy" or code is None:
+                continue
+            if code == "US":
+                yield Finding(
+                    place / "mechanism",
+                    "the US adequacy decision covers only organisations certified under the"
+                    " EU-US Data Privacy Framework: use mechanism 'dpf' for a certified"
+                    " recipient, or safeguards such as 'scc_m2'",
+                )
+            elif code not in data.adequacy:
+                yield Finding(
+                    place / "mechanism",
+                    f"{data.name(code)} ({code}) has no EU adequacy decision"
+                    f" (as of {data.as_of.isoformat()}); name the safeguard used instead",
+                )
+
+
+@rule("ROPA204", "dpf-outside-us")
+def dpf_outside_us(context: Context) -> Iterator[Finding]:
+    """The EU-US Data Privacy Framework is claimed for a country other than the United States.
+
+    The DPF (Implementing Decision (EU) 2023/1795) covers only transfers to certified
+    organisations in the United States.
+
+    Failing:
+
+        transfers:
+          - country: AU
+            mechanism: dpf
+
+    Passing:
+
+        transfers:
+          - country: US
+            mechanism: dpf
+            verified: 2026-10-01
+    """
+    data = context.countries
+    for _, holder in _holders(context):
+        for place, country, mechanism in _transfers(holder):
+            code = data.canonical(country) or country
+            if mechanism == "dpf" and code != "US":
+                yield Finding(
+                    place / "mechanism",
+                    f"the EU-US Data Privacy Framework covers only the United States, not {code}",
+                )
+
+
+@rule("ROPA205", "transfer-country-mismatch")
+def transfer_country_mismatch(context: Context) -> Iterator[Finding]:
+    """A transfer names a country the entry does not list, or names a country twice.
+
+    The transfers must describe the listed countries exactly, or the published transfer
+    table and the processor list disagree.
+
+    Failing:
+
+        countries: [EU, US]
+        transfers:
+          - country: AU
+            mechanism: scc_m2
+
+    Passing:
+
+        countries: [EU, US, AU]
+        transfers:
+          - country: US
+            mechanism: scc_m2
+          - country: AU
+            mechanism: scc_m2
+    """
+    data = context.countries
+    for _, holder in _holders(context):
+        listed: set[str] = set()
+        for _, code in holder.items("countries"):
+            if isinstance(code, str):
+                listed |= data.expand(code)
+        seen: set[str] = set()
+        for place, country, _ in _transfers(holder):
+            code = data.canonical(country)
+            if code is None:
+                continue  # reported by unknown-country
+            if code in seen:
+                yield Finding(place / "country", f"a second transfer entry for {code}")
+            elif code not in listed:
+                yield Finding(
+                    place / "country",
+                    f"{code} is not among the countries of {holder.id!r}; add it to countries",
+                )
+            seen.add(code)
+
+
+@rule("ROPA206", "transfer-inside-eea", Severity.WARNING)
+def transfer_inside_eea(context: Context) -> Iterator[Finding]:
+    """A transfer mechanism is given for a country inside the EU/EEA, where none is needed.
+
+    Failing:
+
+        transfers:
+          - country: SE
+            mechanism: scc_m2
+
+    Passing:
+
+        countries: [SE]             # no transfers entry needed
+    """
+    data = context.countries
+    for _, holder in _holders(context):
+        for place, country, _ in _transfers(holder):
+            code = data.canonical(country)
+            if code is not None and data.in_eea(code):
+                yield Finding(
+                    place / "country",
+                    f"{data.name(code)} ({code}) is inside the EU/EEA; no transfer mechanism is needed",
+                )
+
+
+@rule("ROPA207", "derogation-for-processor", Severity.WARNING)
+def derogation_for_processor(context: Context) -> Iterator[Finding]:
+    """A processor's standing transfer relies on an Art. 49 derogation.
+
+    Derogations are for occasional, specific situations (EDPB Guidelines 2/2018); a vendor
+    that receives data routinely needs adequacy or Art. 46 safeguards such as SCCs.
+
+    Failing:
+
+        - id: crm
+          countries: [US]
+          transfers:
+            - country: US
+              mechanism: art49_explicit_consent
+
+    Passing:
+
+        - id: crm
+          countries: [US]
+          transfers:
+            - country: US
+              mechanism: scc_m2
+    """
+    for processor in context.record.catalogues["processors"]:
+        for place, _, mechanism in _transfers(processor):
+            if mechanism.startswith("art49_"):
+                yield Finding(
+                    place / "mechanism",
+                    f"{mechanism} is a derogation for occasional transfers; a processor's"
+                    " routine transfers need adequacy or safeguards such as SCCs",
+                )
+
+
+@rule("ROPA208", "dpf-unverified", Severity.WARNING)
+def dpf_unverified(context: Context) -> Iterator[Finding]:
+    """A transfer relies on the Data Privacy Framework without a date it was verified.
+
+    DPF certification is per organisation and can lapse, and the framework itself is under
+    legal challenge; record when the recipient's listing was last checked.
+
+    Failing:
+
+        transfers:
+          - country: US
+            mechanism: dpf
+
+    Passing:
+
+        transfers:
+          - country: US
+            mechanism: dpf
+            verified: 2026-10-01
+    """
+    for _, holder in _holders(context):
+        for transfer in holder.entities("transfers"):
+            if transfer.get("mechanism") == "dpf" and "verified" not in transfer.data:
+                yield Finding(
+                    transfer.place / "mechanism",
+                    "add 'verified:' with the date the recipient's DPF certification was checked",
+                )

@@ -1,0 +1,115 @@
+"""The validation pipeline: files -> strict load -> schema -> rules -> a result."""
+
+from __future__ import annotations
+
+import datetime
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ropa import countries, schema
+from ropa.errors import UsageError
+from ropa.loader import Document, LoadError, load_file
+from ropa.problem import Problem, Severity
+from ropa.record import Record
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_INPUT = 2
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything `ropa validate` found."""
+
+    files: tuple[str, ...]
+    problems: tuple[Problem, ...]
+    unreadable: int
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity is Severity.ERROR for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.severity is Severity.WARNING for p in self.problems)
+
+    def exit_code(self, strict: bool = False) -> int:
+        """0 clean, 1 problems (warnings count with strict), 2 a file could not be read."""
+        if self.unreadable:
+            return EXIT_INPUT
+        if self.errors or (strict and self.warnings):
+            return EXIT_PROBLEMS
+        return EXIT_OK
+
+
+def display_name(path: Path) -> str:
+    """How problems name a file: relative to the working directory when inside it."""
+    absolute = path.absolute()
+    try:
+        return absolute.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def record_files(path: Path) -> list[Path]:
+    """The YAML files of a record: the file itself, or every *.yaml/*.yml below a folder."""
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise UsageError(f"{path}: no such file or directory")
+    files = sorted(
+        p
+        for p in path.rglob("*")
+        if p.suffix in (".yaml", ".yml")
+        and p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(path).parts)
+    )
+    if not files:
+        raise UsageError(f"{path}: no .yaml or .yml files found")
+    return files
+
+
+def load_record(
+    path: Path, composer: str | None = None
+) -> tuple[list[str], list[Document], list[Problem]]:
+    """Load every file of the record; files that cannot be read become problems."""
+    names: list[str] = []
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    for file in record_files(path):
+        names.append(display_name(file))
+        try:
+            documents.append(load_file(file, names[-1], composer))
+        except LoadError as exc:
+            problems.append(exc.problem)
+    return names, documents, problems
+
+
+def today() -> datetime.date:
+    """Today's date; ROPA_TODAY=YYYY-MM-DD fixes it for reproducible runs."""
+    fixed = os.environ.get("ROPA_TODAY")
+    if fixed:
+        try:
+            return datetime.date.fromisoformat(fixed)
+        except ValueError:
+            raise UsageError(f"ROPA_TODAY={fixed!r} is not a date (YYYY-MM-DD)") from None
+    return datetime.date.today()
+
+
+def validate(
+    path: Path, on: datetime.date | None = None, composer: str | None = None
+) -> Result:
+    """Check a record: load errors, then schema errors, then (if the schema passes) rules."""
+    names, documents, problems = load_record(path, composer)
+    unreadable = len(problems)
+    for doc in documents:
+        problems.extend(schema.check(doc))
+    # Rules read the record's structure; run them once every file has the right shape, so
+    # one typo does not cascade into misleading cross-reference findings.
+    if not problems:
+        from ropa import rules
+
+        context = rules.Context(Record.assemble(documents), countries.load(), on or today())
+        problems.extend(rules.run(context))
+    return Result(files=tuple(names), problems=tuple(sorted(set(problems))), unreadable=unreadable)
