@@ -72,7 +72,9 @@ def _parse_date(value: str | None) -> datetime.date | None:
 def validate(
     path: Annotated[
         Path,
-        typer.Argument(help="The record: a folder of YAML files (searched recursively) or one file."),
+        typer.Argument(
+            help="The record: a folder of YAML files (searched recursively) or one file."
+        ),
     ] = Path("registers"),
     output_format: Annotated[
         Format,
@@ -127,9 +129,7 @@ def list_rules(
 
     rules = all_rules()
     if rule_id is not None:
-        found = REGISTRY.get(rule_id.upper()) or next(
-            (r for r in rules if r.name == rule_id), None
-        )
+        found = REGISTRY.get(rule_id.upper()) or next((r for r in rules if r.name == rule_id), None)
         if found is None:
             raise _fail(f"no rule {rule_id!r}; `ropa rules` lists them")
         sys.stdout.write(f"{found.id} {found.name} ({found.severity})\n\n{found.doc}\n")

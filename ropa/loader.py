@@ -68,7 +68,8 @@ _FORBIDDEN_IN_VALUE = re.compile(
 class StrictResolver(yaml.resolver.BaseResolver):
     """Resolves plain scalars to null, `true`/`false` and decimal integers; all else is str."""
 
-    yaml_implicit_resolvers: dict[Any, Any] = {}
+    # PyYAML reads this class attribute; a fresh dict keeps SafeLoader's resolvers out.
+    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012
 
 
 StrictResolver.add_implicit_resolver(NULL_TAG, _NULL_RE, ["~", "n", "N", ""])
@@ -99,7 +100,7 @@ class PyComposer(
         StrictResolver.__init__(self)
         self._depth = 0
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         self._depth += 1
         try:
             event = self.peek_event()
@@ -107,23 +108,21 @@ class PyComposer(
                 event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)
             ):
                 raise _DepthLimitError(event.start_mark)
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            return super().compose_node(parent, index)
         finally:
             self._depth -= 1
 
 
-try:
-    from yaml.cyaml import CParser
-except ImportError:  # pragma: no cover - PyYAML wheels ship libyaml on every platform we support
-    CParser = None
+# PyYAML wheels ship libyaml on every platform we support; without it, the pure parser serves.
+_CParser: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None)
 
-if CParser is not None:
+if _CParser is not None:
 
-    class CComposer(CParser, StrictResolver):  # type: ignore[misc,valid-type]
+    class CComposer(_CParser, StrictResolver):
         """libyaml's parser and composer with the strict resolver."""
 
         def __init__(self, stream: str) -> None:
-            CParser.__init__(self, stream)
+            _CParser.__init__(self, stream)
             StrictResolver.__init__(self)
 
     COMPOSERS: dict[str, type] = {"c": CComposer, "python": PyComposer}
@@ -174,7 +173,10 @@ def load_file(path: Path, name: str | None = None, composer: str | None = None) 
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise _fail(
-                display, 1, 1, RULE_CHARACTERS,
+                display,
+                1,
+                1,
+                RULE_CHARACTERS,
                 f"file is {size} bytes; the limit is {MAX_FILE_BYTES} bytes",
             )
         raw = path.read_bytes()
@@ -187,12 +189,18 @@ def load_bytes(raw: bytes, name: str, composer: str | None = None) -> Document:
     """Load YAML from bytes strictly; see the module docstring for what is refused."""
     if len(raw) > MAX_FILE_BYTES:
         raise _fail(
-            name, 1, 1, RULE_CHARACTERS,
+            name,
+            1,
+            1,
+            RULE_CHARACTERS,
             f"file is {len(raw)} bytes; the limit is {MAX_FILE_BYTES} bytes",
         )
     if raw.startswith(b"\xef\xbb\xbf"):
         raise _fail(
-            name, 1, 1, RULE_CHARACTERS,
+            name,
+            1,
+            1,
+            RULE_CHARACTERS,
             "file starts with a byte order mark (BOM); save it as UTF-8 without BOM",
         )
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -204,7 +212,10 @@ def load_bytes(raw: bytes, name: str, composer: str | None = None) -> Document:
         line = prefix.count(b"\n") + 1
         column = len(prefix[prefix.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         raise _fail(
-            name, line, column, RULE_CHARACTERS,
+            name,
+            line,
+            column,
+            RULE_CHARACTERS,
             f"invalid UTF-8 (byte 0x{raw[exc.start]:02X}); save the file as UTF-8",
         ) from None
     return load_text(text, name, composer)
@@ -216,17 +227,22 @@ def load_text(text: str, name: str, composer: str | None = None) -> Document:
     if bad:
         line, column = _line_col(text, bad.start())
         raise _fail(
-            name, line, column, RULE_CHARACTERS,
+            name,
+            line,
+            column,
+            RULE_CHARACTERS,
             f"control or invisible formatting character {_describe(bad.group())} is not allowed",
         )
     root = _compose(text, name, composer or DEFAULT_COMPOSER)
-    if root is None:
+    if root is None or (isinstance(root, ScalarNode) and root.tag == NULL_TAG and not root.value):
         raise _fail(name, 1, 1, RULE_DOCUMENT, "file is empty")
     if "\t" in text:
         _check_tabs(text, root, name)
     if not isinstance(root, MappingNode):
         raise _at(
-            name, root.start_mark, RULE_DOCUMENT,
+            name,
+            root.start_mark,
+            RULE_DOCUMENT,
             "the top level must be a mapping of sections such as 'controller:' or 'registers:'",
         )
     data = _Constructor(name).construct(root)
@@ -238,7 +254,8 @@ def _compose(text: str, name: str, composer: str) -> Node | None:
     pure parser runs again so that messages and positions are the same with or without it."""
     parser = COMPOSERS[composer](text)
     try:
-        return parser.get_single_node()  # type: ignore[no-any-return]
+        node: Node | None = parser.get_single_node()
+        return node
     except (yaml.YAMLError, _DepthLimitError) as exc:
         if composer != "python":
             return _compose(text, name, "python")
@@ -256,7 +273,9 @@ def _translate(exc: Exception, text: str, name: str) -> LoadError:
             exc.context
         ):
             return _at(
-                name, mark, RULE_DOCUMENT,
+                name,
+                mark,
+                RULE_DOCUMENT,
                 "only one YAML document per file is allowed (found a second '---')",
             )
         if mark is not None and _char_at(text, mark) == "\t":
@@ -274,7 +293,9 @@ def _char_at(text: str, mark: Any) -> str:
     return ""
 
 
-_TAB_MESSAGE = "tab character; indent and separate with spaces (tabs may only appear in quoted strings)"
+_TAB_MESSAGE = (
+    "tab character; indent and separate with spaces (tabs may only appear in quoted strings)"
+)
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
@@ -295,8 +316,10 @@ def _check_tabs(text: str, root: Node, name: str) -> None:
         if isinstance(node, ScalarNode):
             if node.style in ("'", '"', "|", ">"):
                 spans.append(
-                    ((node.start_mark.line, node.start_mark.column),
-                     (node.end_mark.line, node.end_mark.column))
+                    (
+                        (node.start_mark.line, node.start_mark.column),
+                        (node.end_mark.line, node.end_mark.column),
+                    )
                 )
         elif isinstance(node, SequenceNode):
             stack.extend(node.value)
@@ -325,12 +348,17 @@ class _Constructor:
             return self._scalar(node)
         if depth > MAX_DEPTH:
             raise _at(
-                self.name, node.start_mark, RULE_CONSTRUCT, f"nesting deeper than {MAX_DEPTH} levels"
+                self.name,
+                node.start_mark,
+                RULE_CONSTRUCT,
+                f"nesting deeper than {MAX_DEPTH} levels",
             )
         key = id(node)
         if key in self.active:
             raise _at(
-                self.name, node.start_mark, RULE_CONSTRUCT,
+                self.name,
+                node.start_mark,
+                RULE_CONSTRUCT,
                 "recursive alias: a node contains itself",
             )
         if key in self.done:
@@ -338,11 +366,14 @@ class _Constructor:
             self.expanded += self.sizes[key]
             if self.expanded > MAX_ALIAS_EXPANSION:
                 raise _at(
-                    self.name, node.start_mark, RULE_CONSTRUCT,
+                    self.name,
+                    node.start_mark,
+                    RULE_CONSTRUCT,
                     f"aliases expand to more than {MAX_ALIAS_EXPANSION} nodes",
                 )
             return self.done[key]
         self.active.add(key)
+        value: Any
         try:
             if isinstance(node, SequenceNode):
                 value, size = self._sequence(node, depth)
@@ -374,26 +405,35 @@ class _Constructor:
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 raise _at(
-                    self.name, key_node.start_mark, RULE_CONSTRUCT,
+                    self.name,
+                    key_node.start_mark,
+                    RULE_CONSTRUCT,
                     "mapping keys must be plain strings, not lists or mappings",
                 )
             if key_node.tag != STR_TAG:
                 if key_node.tag in (INT_TAG, BOOL_TAG, NULL_TAG):
                     raise _at(
-                        self.name, key_node.start_mark, RULE_CONSTRUCT,
+                        self.name,
+                        key_node.start_mark,
+                        RULE_CONSTRUCT,
                         f"key {key_node.value!r} must be a string; quote it",
                     )
                 raise self._tag_error(key_node)
             key = key_node.value
-            if key == "<<" and key_node.style is None:
+            # libyaml reports the plain style as "", the pure parser as None.
+            if key == "<<" and not key_node.style:
                 raise _at(
-                    self.name, key_node.start_mark, RULE_CONSTRUCT,
+                    self.name,
+                    key_node.start_mark,
+                    RULE_CONSTRUCT,
                     "merge keys ('<<') are not supported; write the keys out",
                 )
             self._check_string(key, key_node)
             if key in first_line:
                 raise _at(
-                    self.name, key_node.start_mark, RULE_DUPLICATE_KEY,
+                    self.name,
+                    key_node.start_mark,
+                    RULE_DUPLICATE_KEY,
                     f"duplicate key {key!r} (first defined on line {first_line[key]})",
                 )
             first_line[key] = key_node.start_mark.line + 1
@@ -414,7 +454,9 @@ class _Constructor:
             return int(value)
         if tag in (NULL_TAG, BOOL_TAG, INT_TAG):
             raise _at(
-                self.name, node.start_mark, RULE_CONSTRUCT,
+                self.name,
+                node.start_mark,
+                RULE_CONSTRUCT,
                 f"{value!r} is not a valid {tag.rsplit(':', 1)[-1]}",
             )
         raise self._tag_error(node)
@@ -423,15 +465,22 @@ class _Constructor:
         bad = _FORBIDDEN_IN_VALUE.search(value)
         if bad:
             raise _at(
-                self.name, node.start_mark, RULE_CHARACTERS,
+                self.name,
+                node.start_mark,
+                RULE_CHARACTERS,
                 f"control, invisible or unpaired surrogate character {_describe(bad.group())}"
                 " is not allowed in a value",
             )
 
     def _tag_error(self, node: Node) -> LoadError:
         tag = node.tag
-        shown = "!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag
+        shown = (
+            "!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag
+        )
         return _at(
-            self.name, node.start_mark, RULE_CONSTRUCT,
-            f"tag {shown} is not allowed; only plain strings, numbers, true/false, lists and mappings",
+            self.name,
+            node.start_mark,
+            RULE_CONSTRUCT,
+            f"tag {shown} is not allowed; only plain strings, numbers, true/false, lists"
+            " and mappings",
         )

@@ -23,7 +23,9 @@ def nodes_at(root: Node, path: Path) -> tuple[Node | None, Node]:
                     break
             else:
                 break
-        elif isinstance(part, int) and isinstance(node, SequenceNode) and 0 <= part < len(node.value):
+        elif (
+            isinstance(part, int) and isinstance(node, SequenceNode) and 0 <= part < len(node.value)
+        ):
             key_node, node = None, node.value[part]
         else:
             break

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import functools
 import json
+import sys
 from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
+
+if sys.version_info >= (3, 11):
+    from importlib.resources.abc import Traversable
+else:  # pragma: no cover
+    from importlib.abc import Traversable
 
 _PACKAGE = resources.files("ropa")
 # In a source checkout the schema and templates sit at the top of the repository; the wheel

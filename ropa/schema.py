@@ -134,21 +134,23 @@ def _explain(error: Any) -> Iterator[tuple[Path, bool, str]]:
     elif keyword == "additionalProperties":
         known = list(schema.get("properties", {}))
         for key in sorted(k for k in value if k not in known):
-            yield path + (key,), True, f"unknown key {key!r}{_hint(key, known)}"
+            yield (*path, key), True, f"unknown key {key!r}{_hint(key, known)}"
     elif keyword is None or keyword is False or (keyword == "not" and expected == {}):
         # A `false` subschema: the key is not allowed in this context (e.g. role-specific keys).
         key = path[-1] if path else "value"
-        why = schema.get("description") if isinstance(schema, dict) else None
+        why = schema.get("description", "") if isinstance(schema, dict) else ""
         yield path, True, f"{key!r} is not allowed here" + (f": {why}" if why else "")
     elif keyword == "enum":
-        yield path, False, (
-            f"{_shorten(value)} is not one of: {_choices(expected)}{_hint(value, expected)}"
+        yield (
+            path,
+            False,
+            (f"{_shorten(value)} is not one of: {_choices(expected)}{_hint(value, expected)}"),
         )
     elif keyword == "const":
         yield path, False, f"must be {expected!r}, not {_shorten(value)}"
     elif keyword == "type":
         wanted = expected if isinstance(expected, list) else [expected]
-        names = " or ".join(_TYPE_NAMES.get(t, t) for t in wanted)
+        names = " or ".join(_TYPE_NAMES.get(t, str(t)) for t in wanted)
         yield path, False, f"expected {names}, found {_describe(value)}"
     elif keyword == "pattern":
         description = schema.get("description", "") if isinstance(schema, dict) else ""
@@ -162,8 +164,10 @@ def _explain(error: Any) -> Iterator[tuple[Path, bool, str]]:
     elif keyword == "propertyNames":
         for sub in error.context or ():
             bad = sub.instance
-            yield path + (bad,), True, (
-                f"{_shorten(bad)} is not a language code (two or three lower-case letters)"
+            yield (
+                (*path, bad),
+                True,
+                (f"{_shorten(bad)} is not a language code (two or three lower-case letters)"),
             )
     elif keyword in ("anyOf", "oneOf"):
         yield from _explain_union(error, path)
@@ -172,12 +176,16 @@ def _explain(error: Any) -> Iterator[tuple[Path, bool, str]]:
             if key in value:
                 missing = [n for n in needs if n not in value]
                 if missing:
-                    yield path + (key,), True, (
-                        f"{key!r} needs {' and '.join(repr(m) for m in missing)} as well"
+                    yield (
+                        (*path, key),
+                        True,
+                        (f"{key!r} needs {' and '.join(repr(m) for m in missing)} as well"),
                     )
     elif keyword == "minItems":
-        yield path, False, (
-            "must not be empty" if expected == 1 else f"must have at least {expected} items"
+        yield (
+            path,
+            False,
+            ("must not be empty" if expected == 1 else f"must have at least {expected} items"),
         )
     elif keyword == "uniqueItems":
         duplicates = sorted({repr(v) for v in value if value.count(v) > 1})
@@ -198,7 +206,9 @@ def _explain_union(error: Any, path: Path) -> Iterator[tuple[Path, bool, str]]:
     """For a name that may be a string or a per-language mapping, explain the branch that
     matches the value's type, so `{sv: 5}` reports the 5 rather than "not a string"."""
     value = error.instance
-    branch_type = "object" if isinstance(value, dict) else "string" if isinstance(value, str) else None
+    branch_type = (
+        "object" if isinstance(value, dict) else "string" if isinstance(value, str) else None
+    )
     if branch_type is not None:
         for sub in error.context or ():
             sub_schema = error.schema[error.validator][sub.schema_path[0]]
@@ -206,9 +216,13 @@ def _explain_union(error: Any, path: Path) -> Iterator[tuple[Path, bool, str]]:
             if resolved.get("type") == branch_type:
                 yield from _explain(sub)
                 return
-    yield path, False, (
-        f"expected a {_title(error.schema)}: a string, or a mapping from language code to text;"
-        f" found {_describe(value)}"
+    yield (
+        path,
+        False,
+        (
+            f"expected a {_title(error.schema)}: a string, or a mapping from language code to text;"
+            f" found {_describe(value)}"
+        ),
     )
 
 

@@ -97,9 +97,7 @@ def today() -> datetime.date:
     return datetime.date.today()
 
 
-def validate(
-    path: Path, on: datetime.date | None = None, composer: str | None = None
-) -> Result:
+def validate(path: Path, on: datetime.date | None = None, composer: str | None = None) -> Result:
     """Check a record: load errors, then schema errors, then (if the schema passes) rules."""
     names, documents, problems = load_record(path, composer)
     unreadable = len(problems)

@@ -15,7 +15,6 @@ from ropa.rules import Context, Finding, rule
 Pattern = tuple[tuple[str, ...], bool]
 
 
-
 @functools.cache
 def text_patterns() -> tuple[Pattern, ...]:
     """Every place the schema allows a per-language text, derived from the schema itself."""

@@ -93,7 +93,8 @@ def unknown_reference(context: Context) -> Iterator[Finding]:
                 if isinstance(value, str) and value not in items:
                     yield Finding(
                         place,
-                        f"the register has no personal data category {value!r}{_hint(value, items)}",
+                        f"the register has no personal data category {value!r}"
+                        f"{_hint(value, items)}",
                     )
 
 
@@ -218,6 +219,7 @@ def controller_count(context: Context) -> Iterator[Finding]:
     for extra in record.controllers[1:]:
         yield Finding(
             extra.place,
-            f"a second 'controller:' section (the first is at {_where(record.controllers[0].place)})",
+            "a second 'controller:' section"
+            f" (the first is at {_where(record.controllers[0].place)})",
             at_key=True,
         )

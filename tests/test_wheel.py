@@ -1,0 +1,86 @@
+"""A wheel built from the repository works outside the checkout: it finds its schema and
+data, and validates a copy of the shipped registers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    (built,) = out.glob("*.whl")
+    return built
+
+
+def test_wheel_carries_schema_and_data(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "ropa/schemas/ropa.schema.json" in names
+    assert "ropa/data/countries.yaml" in names
+    assert "ropa/data/iso3166.yaml" in names
+    assert "ropa/py.typed" in names
+    assert not any(name.startswith(("tests/", "registers/")) for name in names)
+
+
+def test_installed_wheel_validates_a_copy_of_the_registers(wheel: Path, tmp_path: Path) -> None:
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    work = tmp_path / "elsewhere"
+    shutil.copytree(ROOT / "registers", work / "registers")
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    environment["ROPA_TODAY"] = "2026-11-25"
+    ropa = env_dir / "bin" / "ropa"
+    result = subprocess.run(
+        [str(ropa), "validate"], cwd=work, env=environment, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "0 errors, 5 warnings in 6 files\n"
+    assert result.stdout.count("warning ROPA601") == 5
+    # The installed package, not the checkout, answered.
+    where = subprocess.run(
+        [
+            str(python),
+            "-c",
+            "import ropa, ropa.resources as r; print(ropa.__file__); print(r.shipped('schemas'))",
+        ],
+        cwd=work,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert str(env_dir) in where[0] and str(env_dir) in where[1]
+    broken = work / "registers" / "processors.yaml"
+    broken.write_text(broken.read_text().replace("mechanism: scc_m2\n", "mechanism: adequacy\n", 1))
+    failing = subprocess.run(
+        [str(ropa), "validate", "--format", "json"],
+        cwd=work,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert failing.returncode == 1
+    assert '"rule": "ROPA203"' in failing.stdout
