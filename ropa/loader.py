@@ -15,7 +15,9 @@ data from it itself:
 - invalid UTF-8, a byte order mark, tabs outside quoted strings, control and bidi characters,
   empty files, several documents and a non-mapping top level are errors.
 
-Every error carries the file's line and column.
+Every error carries the file's line and column. Errors always come from the pure parser, so
+messages do not depend on whether libyaml is installed; libyaml, used for speed, accepts a few
+inputs the pure scanner rejects (a comment right after a block scalar indicator, `>#`).
 """
 
 from __future__ import annotations
@@ -233,8 +235,20 @@ def load_text(text: str, name: str, composer: str | None = None) -> Document:
             RULE_CHARACTERS,
             f"control or invisible formatting character {_describe(bad.group())} is not allowed",
         )
-    root = _compose(text, name, composer or DEFAULT_COMPOSER)
-    if root is None or (isinstance(root, ScalarNode) and root.tag == NULL_TAG and not root.value):
+    composer = composer or DEFAULT_COMPOSER
+    try:
+        return _build(text, name, composer)
+    except LoadError:
+        if composer == "python":
+            raise
+        # Errors are always the pure parser's, so that messages and positions do not depend
+        # on whether libyaml is installed (it accepts a few inputs the pure scanner rejects).
+        return _build(text, name, "python")
+
+
+def _build(text: str, name: str, composer: str) -> Document:
+    root = _compose(text, name, composer)
+    if root is None or (isinstance(root, ScalarNode) and not root.value):
         raise _fail(name, 1, 1, RULE_DOCUMENT, "file is empty")
     if "\t" in text:
         _check_tabs(text, root, name)
@@ -250,8 +264,7 @@ def load_text(text: str, name: str, composer: str | None = None) -> Document:
 
 
 def _compose(text: str, name: str, composer: str) -> Node | None:
-    """Compose the node tree. libyaml is fast on valid input; when it reports an error the
-    pure parser runs again so that messages and positions are the same with or without it."""
+    """Compose the node tree; libyaml is fast on valid input, the pure parser explains errors."""
     parser = COMPOSERS[composer](text)
     try:
         node: Node | None = parser.get_single_node()
