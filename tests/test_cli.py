@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -291,3 +293,32 @@ def test_every_command_and_option_has_help() -> None:
             assert getattr(param, "help", None), f"{name} {param.name} has no help"
     for param in group.params:
         assert getattr(param, "help", None), f"ropa {param.name} has no help"
+
+
+def _run_module(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ropa", *args], capture_output=True, text=True, check=False
+    )
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    result = _run_module("--version")
+    assert result.returncode == 0
+    assert result.stdout == f"ropa {__version__}\n"
+
+
+def test_help_imports_nothing_heavy() -> None:
+    probe = (
+        "import runpy, sys\n"
+        "sys.argv = ['ropa', '--help']\n"
+        "try:\n"
+        "    runpy.run_module('ropa', run_name='__main__')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = {'jsonschema', 'jinja2', 'yaml', 'referencing'}\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.splitlines()[-1] == "[]"
