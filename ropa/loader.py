@@ -225,6 +225,10 @@ def load_bytes(raw: bytes, name: str, composer: str | None = None) -> Document:
 
 def load_text(text: str, name: str, composer: str | None = None) -> Document:
     """Load YAML from decoded text strictly."""
+    # YAML reads CRLF and a lone CR (old Mac files) as line breaks, as PyYAML's marks do;
+    # normalising first keeps every position this module computes itself in step with them.
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     bad = _FORBIDDEN_IN_TEXT.search(text)
     if bad:
         line, column = _line_col(text, bad.start())
@@ -259,7 +263,7 @@ def _build(text: str, name: str, composer: str) -> Document:
             RULE_DOCUMENT,
             "the top level must be a mapping of sections such as 'controller:' or 'registers:'",
         )
-    data = _Constructor(name).construct(root)
+    data = _Constructor(name, text).construct(root)
     return Document(name=name, data=data, root=root)
 
 
@@ -312,7 +316,11 @@ _TAB_MESSAGE = (
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
-    parts = [p for p in (exc.context, exc.problem) if p]
+    context = exc.context
+    start, end = exc.context_mark, exc.problem_mark
+    if context and start is not None and end is not None and start.line != end.line:
+        context += f" that starts at line {start.line + 1}, column {start.column + 1}"
+    parts = [p for p in (context, exc.problem) if p]
     return "; ".join(parts) if parts else "invalid YAML"
 
 
@@ -349,12 +357,20 @@ def _check_tabs(text: str, root: Node, name: str) -> None:
 class _Constructor:
     """Builds plain dicts, lists and scalars from the node graph, enforcing the limits."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, text: str) -> None:
         self.name = name
+        self.text = text
         self.done: dict[int, Any] = {}
         self.sizes: dict[int, int] = {}
         self.active: set[int] = set()
         self.expanded = 0
+        self.alias_uses = 0
+
+    def _alias_error(self, node: Node, message: str) -> LoadError:
+        # The node graph keeps no trace of where an alias was written (it is the anchored node
+        # itself), so find the alias by its rank among the aliases to collections in the text.
+        mark = _alias_mark(self.text, self.alias_uses) or node.start_mark
+        return _at(self.name, mark, RULE_CONSTRUCT, message)
 
     def construct(self, node: Node, depth: int = 1) -> Any:
         if isinstance(node, ScalarNode):
@@ -368,21 +384,15 @@ class _Constructor:
             )
         key = id(node)
         if key in self.active:
-            raise _at(
-                self.name,
-                node.start_mark,
-                RULE_CONSTRUCT,
-                "recursive alias: a node contains itself",
-            )
+            self.alias_uses += 1
+            raise self._alias_error(node, "recursive alias: a node contains itself")
         if key in self.done:
             # A second use of an anchored collection: count what it would expand to.
+            self.alias_uses += 1
             self.expanded += self.sizes[key]
             if self.expanded > MAX_ALIAS_EXPANSION:
-                raise _at(
-                    self.name,
-                    node.start_mark,
-                    RULE_CONSTRUCT,
-                    f"aliases expand to more than {MAX_ALIAS_EXPANSION} nodes",
+                raise self._alias_error(
+                    node, f"aliases expand to more than {MAX_ALIAS_EXPANSION} nodes"
                 )
             return self.done[key]
         self.active.add(key)
@@ -497,3 +507,33 @@ class _Constructor:
             f"tag {shown} is not allowed; only plain strings, numbers, true/false, lists"
             " and mappings",
         )
+
+
+def _alias_mark(text: str, rank: int) -> Any:
+    """The mark of the rank-th alias (1-based) that refers to an anchored list or mapping.
+
+    The constructor meets collection aliases in document order, once each, so this rank
+    identifies the alias it was reading when a limit was hit.
+    """
+    collections: set[str] = set()
+    seen = 0
+    parser = PyComposer(text)
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            anchor = getattr(event, "anchor", None)
+            if isinstance(event, yaml.AliasEvent):
+                if anchor in collections:
+                    seen += 1
+                    if seen == rank:
+                        return event.start_mark
+            elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                if anchor:
+                    collections.add(anchor)
+            elif isinstance(event, yaml.ScalarEvent) and anchor:
+                collections.discard(anchor)
+    except yaml.YAMLError:  # pragma: no cover - the text was parsed once already
+        return None
+    finally:
+        parser.dispose()
+    return None

@@ -152,6 +152,12 @@ def _explain(error: Any) -> Iterator[tuple[Path, bool, str]]:
         wanted = expected if isinstance(expected, list) else [expected]
         names = " or ".join(_TYPE_NAMES.get(t, str(t)) for t in wanted)
         yield path, False, f"expected {names}, found {_describe(value)}"
+    elif keyword == "pattern" and "propertyNames" in error.schema_path:
+        yield (
+            (*path, value),
+            True,
+            (f"{_shorten(value)} is not a language code (two or three lower-case letters)"),
+        )
     elif keyword == "pattern":
         description = schema.get("description", "") if isinstance(schema, dict) else ""
         tail = f": {description}" if description else ""
@@ -161,14 +167,6 @@ def _explain(error: Any) -> Iterator[tuple[Path, bool, str]]:
             yield path, False, f"{_shorten(value)} is not a valid date; write YYYY-MM-DD"
         else:
             yield path, False, f"{_shorten(value)} is not a valid {_title(schema)}"
-    elif keyword == "propertyNames":
-        for sub in error.context or ():
-            bad = sub.instance
-            yield (
-                (*path, bad),
-                True,
-                (f"{_shorten(bad)} is not a language code (two or three lower-case letters)"),
-            )
     elif keyword in ("anyOf", "oneOf"):
         yield from _explain_union(error, path)
     elif keyword == "dependentRequired":

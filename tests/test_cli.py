@@ -184,7 +184,8 @@ def test_schema_errors_in_one_file_are_reported_with_load_errors_in_another(brok
     assert result.exit_code == 2
     assert result.stdout.splitlines() == [
         "record/ropa.yaml:17:11 error ROPA010 'owner' is not one of: controller, processor",
-        "record/zz-bad.yaml:2:1 error ROPA001 while parsing a flow sequence; expected ',' or ']',"
+        "record/zz-bad.yaml:2:1 error ROPA001 while parsing a flow sequence that starts at line 1,"
+        " column 4; expected ',' or ']',"
         " but got '<stream end>'",
     ]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ropa.countries import CountryData
 from ropa.problem import Severity
 from ropa.record import Entity, Place
 from ropa.rules import Context, Finding, rule
@@ -15,6 +16,12 @@ def _holders(context: Context) -> Iterator[tuple[str, Entity]]:
         yield "processor", processor
     for recipient in context.record.catalogues["recipients"]:
         yield "recipient", recipient
+
+
+def _label(data: CountryData, code: str) -> str:
+    """'Sweden (SE)' for a country, the code itself for a region such as EU."""
+    canonical = data.canonical(code)
+    return f"{data.name(canonical)} ({canonical})" if canonical else code
 
 
 def _transfers(entity: Entity) -> Iterator[tuple[Place, str, str]]:
@@ -233,11 +240,10 @@ def transfer_inside_eea(context: Context) -> Iterator[Finding]:
     data = context.countries
     for _, holder in _holders(context):
         for place, country, _ in _transfers(holder):
-            code = data.canonical(country)
-            if code is not None and data.in_eea(code):
+            if data.is_known(country) and data.in_eea(country):
                 yield Finding(
                     place / "country",
-                    f"{data.name(code)} ({code}) is inside the EU/EEA;"
+                    f"{_label(data, country)} is inside the EU/EEA;"
                     " no transfer mechanism is needed",
                 )
 
@@ -295,10 +301,11 @@ def dpf_unverified(context: Context) -> Iterator[Finding]:
             mechanism: dpf
             verified: 2026-10-01
     """
-    for _, holder in _holders(context):
+    for noun, holder in _holders(context):
         for transfer in holder.entities("transfers"):
             if transfer.get("mechanism") == "dpf" and "verified" not in transfer.data:
                 yield Finding(
                     transfer.place / "mechanism",
-                    "add 'verified:' with the date the recipient's DPF certification was checked",
+                    f"add 'verified:' with the date the DPF certification of {noun}"
+                    f" {holder.id!r} was last checked",
                 )
