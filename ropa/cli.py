@@ -117,6 +117,77 @@ def validate(
     raise typer.Exit(result.exit_code(strict))
 
 
+def _split(value: str | None) -> list[str] | None:
+    return [part.strip() for part in value.split(",") if part.strip()] if value else None
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+def render(
+    path: Annotated[
+        Path,
+        typer.Argument(help="The record: a folder of YAML files or one file."),
+    ] = Path("registers"),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder to write the pages to (created if missing).")
+    ] = Path("site"),
+    lang: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--lang", help="Comma-separated languages, e.g. sv,fi (default: every published one)."
+        ),
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", help="Comma-separated page formats: html, md.")
+    ] = "html,md",
+    templates: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--templates",
+            help="A folder of templates that override the shipped ones by file name.",
+        ),
+    ] = None,
+    today: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--today", metavar="YYYY-MM-DD", help="Judge review dates as of this day."),
+    ] = None,
+) -> None:
+    """Render the privacy policy, processor list and transfer table for each language.
+
+    The record is validated first; a record with errors is not rendered (exit 1) and the
+    problems are printed as by `ropa validate`.
+    """
+    from ropa import reporters
+    from ropa import render as rendering
+    from ropa.errors import UsageError
+    from ropa.record import Record
+    from ropa.validate import load_record
+    from ropa.validate import validate as run_validation
+
+    on = _parse_date(today)
+    formats = _split(output_format) or []
+    unknown = [f for f in formats if f not in rendering.FORMATS]
+    if unknown or not formats:
+        raise _fail(f"--format {output_format!r}: choose from {', '.join(rendering.FORMATS)}")
+    if templates is not None and not templates.is_dir():
+        raise _fail(f"--templates {templates}: not a folder")
+    try:
+        result = run_validation(path, on)
+        if result.errors or result.unreadable:
+            sys.stdout.write(reporters.text(result))
+            sys.stderr.write("ropa: the record has errors; nothing was rendered\n")
+            raise typer.Exit(result.exit_code())
+        rendering.check_out_dir(out, path)
+        _, documents, _ = load_record(path)
+        outputs = rendering.render(Record.assemble(documents), _split(lang), formats, templates)
+        written = rendering.write_all(outputs, out)
+    except UsageError as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"{exc.filename or out}: {exc.strerror}") from None
+    for target in written:
+        sys.stderr.write(f"wrote {target}\n")
+
+
 @app.command(name="rules")
 def list_rules(
     rule_id: Annotated[

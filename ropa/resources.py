@@ -33,6 +33,14 @@ def data_file(name: str) -> Traversable:
     return _PACKAGE / "data" / name
 
 
+def package_file(*parts: str) -> Traversable:
+    """A file or folder inside the installed package."""
+    found = _PACKAGE
+    for part in parts:
+        found = found / part
+    return found
+
+
 @functools.cache
 def schema() -> dict[str, Any]:
     """The record file schema (JSON Schema draft 2020-12)."""

@@ -1,0 +1,263 @@
+"""Rendering a validated record into the public pages: the privacy policy, the processor
+list and the transfer-safeguard table, per language, as HTML, Markdown, CSV and JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ropa import countries, i18n
+from ropa.errors import UsageError
+from ropa.record import Record
+from ropa.resources import shipped
+from ropa.view import View
+
+PAGES = ("privacy", "processors", "transfers")
+FORMATS = ("html", "md")
+# Output size limit per file: a user template must not fill the disk.
+MAX_OUTPUT_CHARS = 20_000_000
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~])")
+_MD_LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])")
+_LINE_BREAKS = re.compile(r"[\r\n\u0085\u2028\u2029]+")
+
+
+def md_escape(value: object) -> str:
+    """Escape text for Markdown: no markup, links, HTML or table cells can come from data."""
+    text = _LINE_BREAKS.sub(" ", str(value))
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_LINE_START.sub(r"\1\\\2", text)
+
+
+def safe_url(value: object) -> str:
+    """Only https: and mailto: links reach a page; anything else becomes an inert '#'."""
+    text = str(value).strip()
+    lowered = text.lower()
+    if lowered.startswith("https://") or lowered.startswith("mailto:"):
+        return text
+    return "#"
+
+
+def csv_cell(value: object) -> str:
+    """A spreadsheet must never read a cell as a formula (CSV injection)."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def _refuse_none(value: object) -> object:
+    if value is None:
+        raise ValueError("a template printed a missing value (None)")
+    return value
+
+
+def _environment(markdown: bool, templates: Path | None) -> Any:
+    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+    from markupsafe import Markup
+
+    loaders = [FileSystemLoader(str(shipped("templates")))]
+    if templates is not None:
+        loaders.insert(0, FileSystemLoader(str(templates), followlinks=False))
+
+    def finalize(value: object) -> object:
+        value = _refuse_none(value)
+        if markdown and not isinstance(value, Markup):
+            return md_escape(value)
+        return value
+
+    # A user's template folder is untrusted: the sandbox blocks attribute tricks, and the
+    # immutable variant stops templates from changing the data they are given.
+    env = ImmutableSandboxedEnvironment(
+        loader=ChoiceLoader(loaders),
+        autoescape=not markdown,
+        undefined=StrictUndefined,
+        finalize=finalize,
+        extensions=["jinja2.ext.i18n"],
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["url"] = safe_url
+    env.filters["md"] = md_escape
+    return env
+
+
+@dataclass(frozen=True)
+class Output:
+    """One rendered file, fully in memory before anything touches the disk."""
+
+    name: str
+    content: bytes
+
+
+def _render(env: Any, template: str, lang: str, context: dict[str, Any]) -> str:
+    env.install_gettext_translations(i18n.translations(lang), newstyle=True)
+    text = env.get_template(template).render(**context)
+    if len(text) > MAX_OUTPUT_CHARS:
+        raise UsageError(f"{template}: output is larger than {MAX_OUTPUT_CHARS} characters")
+    return str(text)
+
+
+def render(
+    record: Record,
+    languages: Iterable[str] | None = None,
+    formats: Iterable[str] = FORMATS,
+    templates: Path | None = None,
+) -> list[Output]:
+    """Render every page for every language and format; nothing is written here."""
+    from jinja2 import TemplateError
+
+    published = record.languages
+    chosen = list(languages) if languages else published
+    for lang in chosen:
+        if lang not in published:
+            raise UsageError(
+                f"the record is not published in {lang!r}; controller.languages lists"
+                f" {', '.join(published)}"
+            )
+    data = countries.load()
+    outputs: list[Output] = []
+    envs = {fmt: _environment(fmt == "md", templates) for fmt in formats}
+    for lang in chosen:
+        view = View(record, data, lang).build()
+        context = {"page": view, "languages": published}
+        for fmt, env in envs.items():
+            for page in PAGES:
+                name = f"{page}.{lang}.{fmt}"
+                try:
+                    text = _render(env, f"{page}.{fmt}.j2", lang, {**context, "self_name": name})
+                except TemplateError as exc:
+                    raise UsageError(f"template {page}.{fmt}.j2: {exc}") from None
+                except Exception as exc:  # a user template may fail in any way: no traceback
+                    raise UsageError(
+                        f"template {page}.{fmt}.j2: {type(exc).__name__}: {exc}"
+                    ) from None
+                outputs.append(Output(name, text.encode("utf-8")))
+        outputs.append(Output(f"processors.{lang}.csv", _processors_csv(view)))
+        outputs.append(Output(f"processors.{lang}.json", _processors_json(view)))
+    return outputs
+
+
+def _processor_rows(view: dict[str, Any]) -> list[dict[str, Any]]:
+    safeguards: dict[str, list[str]] = {}
+    for row in view["transfers"]:
+        safeguards.setdefault(row["system"], []).append(f"{row['country']}: {row['mechanism']}")
+    rows = []
+    for processor in view["processors"]:
+        for use in processor["uses"]:
+            rows.append(
+                {
+                    "register": use["register"],
+                    "system": processor["system"],
+                    "legal_entity": processor["legal_entity"],
+                    "countries": processor["location"],
+                    "purpose": use["purpose"],
+                    "safeguard": "; ".join(safeguards.get(processor["system"], [])),
+                }
+            )
+    return rows
+
+
+def _processors_csv(view: dict[str, Any]) -> bytes:
+    lang = view["lang"]
+    _ = i18n.translations(lang).gettext
+    header = [_("Register"), _("System"), _("Legal entity"), _("Countries"), _("Purpose"),
+              _("Safeguard")]  # fmt: skip
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in _processor_rows(view):
+        writer.writerow([csv_cell(v) for v in row.values()])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _processors_json(view: dict[str, Any]) -> bytes:
+    document = {
+        "language": view["lang"],
+        "controller": view["controller"]["name"],
+        "processors": [
+            {
+                "id": p["id"],
+                "system": p["system"],
+                "legal_entity": p["legal_entity"],
+                "countries": p["countries"],
+                "outside_eea": p["outside_eea"],
+                "registers": [
+                    {"register": u["register_id"], "purpose": u["purpose"]} for u in p["uses"]
+                ],
+                "transfers": [
+                    {
+                        "country": t["country_code"],
+                        "mechanism": t["mechanism_id"],
+                        "safeguard": t["mechanism"],
+                        "ground": t["ground"],
+                    }
+                    for t in view["transfers"]
+                    if t["system"] == p["system"]
+                ],
+            }
+            for p in view["processors"]
+        ],
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def write_all(outputs: list[Output], out_dir: Path) -> list[Path]:
+    """Write every output atomically: all temporary files first, then rename them in place.
+
+    On any error before the renames, no existing file is touched and the temporaries go.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    umask = os.umask(0)
+    os.umask(umask)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for output in outputs:
+            target = out_dir / output.name
+            if target.is_symlink():
+                raise UsageError(f"{target}: refusing to write through a symbolic link")
+            handle, temp = tempfile.mkstemp(dir=out_dir, prefix=f".{output.name}.", suffix=".tmp")
+            staged.append((temp, target))
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(output.content)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.chmod(temp, 0o666 & ~umask)
+        for temp, target in staged:
+            os.replace(temp, target)
+    except BaseException:
+        for temp, _ in staged:
+            Path(temp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(out_dir)
+    return [target for _, target in staged]
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory handles
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def check_out_dir(out_dir: Path, record_path: Path) -> None:
+    """Refuse an output folder that is, or lies inside, the record's own folder."""
+    out = out_dir.resolve()
+    source = record_path.resolve()
+    source_dir = source if source.is_dir() else source.parent
+    if out == source_dir or source_dir in out.parents or out in (Path("/"), Path.home()):
+        raise UsageError(f"--out {out_dir}: choose a folder outside the record ({record_path})")
