@@ -37,6 +37,42 @@ def md_escape(value: object) -> str:
     return _MD_LINE_START.sub(r"\1\\\2", text)
 
 
+def _block(line: str) -> str:
+    if not line.strip():
+        return "blank"
+    if line.startswith("#"):
+        return "heading"
+    if line.startswith("- "):
+        return "list"
+    if line.startswith("|"):
+        return "table"
+    return "text"
+
+
+def tidy_markdown(text: str) -> str:
+    """One blank line between blocks (headings, lists, tables, paragraphs), none doubled.
+
+    Templates stay readable without counting newlines around every tag; the rules are the
+    ones CommonMark needs for a heading, list or table to start.
+    """
+    out: list[str] = []
+    previous = "blank"
+    for line in text.split("\n"):
+        kind = _block(line)
+        if kind == "blank":
+            if previous != "blank":
+                out.append("")
+            previous = "blank"
+            continue
+        if previous != "blank" and (kind != previous or kind == "heading"):
+            out.append("")
+        out.append(line.rstrip())
+        previous = kind
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
 def safe_url(value: object) -> str:
     """Only https: and mailto: links reach a page; anything else becomes an inert '#'."""
     text = str(value).strip()
@@ -89,6 +125,7 @@ def _environment(markdown: bool, templates: Path | None) -> Any:
     )
     env.filters["url"] = safe_url
     env.filters["md"] = md_escape
+    env.filters["ucfirst"] = lambda text: str(text)[:1].upper() + str(text)[1:]
     return env
 
 
@@ -142,6 +179,8 @@ def render(
                     raise UsageError(
                         f"template {page}.{fmt}.j2: {type(exc).__name__}: {exc}"
                     ) from None
+                if fmt == "md":
+                    text = tidy_markdown(text)
                 outputs.append(Output(name, text.encode("utf-8")))
         outputs.append(Output(f"processors.{lang}.csv", _processors_csv(view)))
         outputs.append(Output(f"processors.{lang}.json", _processors_json(view)))

@@ -61,7 +61,7 @@ class View:
             "legitimate_interests": _("Legitimate interests"),
         }[basis]
 
-    def channel(self, channel: dict[str, Any]) -> str:
+    def channel(self, channel: dict[str, Any], describe: bool = True) -> str:
         _ = self._
         kind = channel["kind"]
         address = channel.get("address") or self.controller.get("email")
@@ -74,9 +74,9 @@ class View:
             "postal_mail": _("by post"),
             "other": "",
         }[kind]
-        description = self.opt(channel.get("description"))
+        description = self.opt(channel.get("description")) if describe or not sentence else None
         if description:
-            return f"{sentence}: {description}" if sentence else description
+            return f"{sentence}. {description}" if sentence else description
         return sentence
 
     # --- retention -----------------------------------------------------------------------
@@ -174,11 +174,20 @@ class View:
         note = self.opt(rule.get("note"))
         return f"{sentence}, {note}" if note else sentence
 
-    def retention_items(self, rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [
-            {"applies_to": self.opt(rule.get("applies_to")), "period": self.retention(rule)}
-            for rule in rules
-        ]
+    def retention_items(
+        self, rules: list[dict[str, Any]], register: Entity | None = None
+    ) -> list[dict[str, Any]]:
+        names = {
+            item.get("id"): self.text(item.get("name"))
+            for item in (register.get("personal_data") or [] if register else [])
+        }
+        items = []
+        for rule in rules:
+            applies_to = self.opt(rule.get("applies_to"))
+            if applies_to is None and rule.get("data"):
+                applies_to = "; ".join(names[d] for d in rule["data"] if d in names) or None
+            items.append({"applies_to": applies_to, "period": self.retention(rule)})
+        return items
 
     # --- the whole page ------------------------------------------------------------------
 
@@ -222,7 +231,7 @@ class View:
                 "registers": [
                     {
                         "name": self.text(r.get("name")),
-                        "rules": self.retention_items(r.get("retention")),
+                        "rules": self.retention_items(r.get("retention"), r),
                     }
                     for r in controller_registers
                     if r.get("retention")
@@ -543,7 +552,14 @@ class View:
                 if r in recipients
             ],
             "third_party": cookies.get("third_party", False),
-            "consent_text": self.fmt.join([self.channel(ch) for ch in cookies["consent"]], "or"),
+            "consent_text": self.fmt.join(
+                [self.channel(ch, describe=False) for ch in cookies["consent"]], "or"
+            ),
+            "consent_notes": [
+                self.text(ch["description"])
+                for ch in cookies["consent"]
+                if ch.get("description") and ch["kind"] != "other"
+            ],
             "notice_updated": self.fmt.date(cookies["notice_updated"])
             if cookies.get("notice_updated")
             else None,

@@ -42,15 +42,15 @@ def test_validate_shows_exactly_the_overdue_reviews(shipped: Path) -> None:
     result = CliRunner().invoke(app, ["validate"])
     assert result.exit_code == 0
     assert result.stdout == (
-        "registers/controller.yaml:21:19 warning ROPA601 the privacy policy was last updated on"
+        "registers/controller.yaml:22:19 warning ROPA601 the privacy policy was last updated on"
         " 2022-11-02; a review was due by 2023-11-02 (every 12 months)\n"
-        "registers/customers.yaml:17:20 warning ROPA601 register 'customers' was last reviewed on"
+        "registers/customers.yaml:31:20 warning ROPA601 register 'customers' was last reviewed on"
         " 2022-11-02; a review was due by 2023-11-02 (every 12 months)\n"
-        "registers/insights.yaml:15:20 warning ROPA601 register 'insights' was last reviewed on"
+        "registers/insights.yaml:23:20 warning ROPA601 register 'insights' was last reviewed on"
         " 2022-11-02; a review was due by 2023-11-02 (every 12 months)\n"
-        "registers/marketing.yaml:14:20 warning ROPA601 register 'marketing' was last reviewed on"
+        "registers/marketing.yaml:22:20 warning ROPA601 register 'marketing' was last reviewed on"
         " 2022-11-02; a review was due by 2023-11-02 (every 12 months)\n"
-        "registers/recruitment.yaml:10:20 warning ROPA601 register 'recruitment' was last"
+        "registers/recruitment.yaml:12:20 warning ROPA601 register 'recruitment' was last"
         " reviewed on 2022-11-02; a review was due by 2023-11-02 (every 12 months)\n"
     )
     assert result.stderr == "0 errors, 5 warnings in 6 files\n"
@@ -111,9 +111,9 @@ def test_controller_facts(record: Record) -> None:
     controller = record.controller
     assert controller is not None
     data = controller.data
-    assert data["name"] == {"sv": "Askele Ab", "fi": "Askele Oy"}
+    assert data["name"] == {"sv": "Askele Ab", "fi": "Askele Oy", "en": "Askele Oy"}
     assert data["email"] == "privacy@askele.fi"
-    assert data["languages"] == ["sv"]
+    assert data["languages"] == ["sv", "fi", "en"]
     assert data["policy"]["last_updated"] == "2022-11-02"
     assert data["policy"]["review_interval_months"] == 12
     assert data["cookies"]["domains"] == ["askele.fi"]
@@ -140,7 +140,11 @@ def test_retention_periods(record: Record) -> None:
             "after": "application_deadline",
             "limit": "up_to",
             "typically": True,
-            "note": {"sv": "såvida inte annat överenskommits med dig"},
+            "note": {
+                "sv": "såvida inte annat överenskommits med dig",
+                "fi": "ellei kanssasi ole toisin sovittu",
+                "en": "unless otherwise agreed with you",
+            },
         }
     ]
     leads = _register(record, "marketing")["retention"][0]
@@ -207,4 +211,12 @@ def test_insights_is_kept_as_a_processor_register(record: Record) -> None:
     insights = _register(record, "insights")
     assert insights["role"] == "processor"
     assert "purposes" not in insights
-    assert insights["controllers"] == [{"name": {"sv": "Kunder som använder Askele Insights"}}]
+    assert insights["controllers"] == [
+        {
+            "name": {
+                "sv": "Kunder som använder Askele Insights",
+                "fi": "Askele Insights -palvelua käyttävät asiakkaat",
+                "en": "Customers using Askele Insights",
+            }
+        }
+    ]
