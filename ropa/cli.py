@@ -156,8 +156,8 @@ def render(
     The record is validated first; a record with errors is not rendered (exit 1) and the
     problems are printed as by `ropa validate`.
     """
-    from ropa import reporters
     from ropa import render as rendering
+    from ropa import reporters
     from ropa.errors import UsageError
     from ropa.record import Record
     from ropa.validate import load_record

@@ -66,8 +66,11 @@ class Formatter:
         """'a, b and c' (or 'a, b or c' with style='or') in the locale's own way."""
         from babel.lists import format_list
 
-        kind = "standard" if style == "and" else "or"
-        return str(format_list(items, style=kind, locale=self.locale)) if items else ""
+        if not items:
+            return ""
+        if style == "or":
+            return str(format_list(items, style="or", locale=self.locale))
+        return str(format_list(items, style="standard", locale=self.locale))
 
     def country(self, code: str) -> str:
         from babel import Locale

@@ -271,9 +271,9 @@ def write_all(outputs: list[Output], out_dir: Path) -> list[Path]:
                 stream.write(output.content)
                 stream.flush()
                 os.fsync(stream.fileno())
-            os.chmod(temp, 0o666 & ~umask)
+            Path(temp).chmod(0o666 & ~umask)
         for temp, target in staged:
-            os.replace(temp, target)
+            Path(temp).replace(target)
     except BaseException:
         for temp, _ in staged:
             Path(temp).unlink(missing_ok=True)

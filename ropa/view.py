@@ -336,7 +336,7 @@ class View:
         }
 
     def _purpose_groups(self, registers: list[Entity]) -> list[dict[str, Any]]:
-        groups = [
+        groups: list[dict[str, Any]] = [
             {"id": g.id, "name": self.text(g.get("name")), "purposes": []}
             for g in self.record.catalogues["purpose_groups"]
         ]
