@@ -26,7 +26,8 @@ FORMATS = ("html", "md")
 MAX_OUTPUT_CHARS = 20_000_000
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~])")
-_MD_LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])")
+_MD_LINE_START = re.compile(r"^(\s*)([#+\-=])")
+_MD_ORDERED = re.compile(r"^(\s*\d+)([.)])")
 _LINE_BREAKS = re.compile(r"[\r\n\u0085\u2028\u2029]+")
 
 
@@ -34,7 +35,8 @@ def md_escape(value: object) -> str:
     """Escape text for Markdown: no markup, links, HTML or table cells can come from data."""
     text = _LINE_BREAKS.sub(" ", str(value))
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    return _MD_LINE_START.sub(r"\1\\\2", text)
+    text = _MD_LINE_START.sub(r"\1\\\2", text)
+    return _MD_ORDERED.sub(r"\1\\\2", text)
 
 
 def _block(line: str) -> str:

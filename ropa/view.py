@@ -14,6 +14,8 @@ from ropa.record import Entity, Record
 
 BASES = ("consent", "contract", "legal_obligation", "vital_interests", "public_task",
          "legitimate_interests")  # fmt: skip
+STATEMENTS = ("legitimate_interest_balance", "complaint_handling", "processor_safeguards",
+              "processor_kinds")  # fmt: skip
 RIGHTS = ("access", "rectification", "erasure", "restriction", "objection", "portability",
           "complaint")  # fmt: skip
 
@@ -219,7 +221,9 @@ class View:
                 if r.get("role") == "processor"
             ],
             "bases": self._bases(controller_registers),
-            "statements": {k: self.text(v) for k, v in (c.get("statements") or {}).items()},
+            "statements": {
+                key: self.opt((c.get("statements") or {}).get(key)) for key in STATEMENTS
+            },
             "recipients": [self._recipient(r) for r in record.catalogues["recipients"]],
             "processors": [self._processor(p) for p in record.catalogues["processors"]],
             "all_dpas_signed": all(
