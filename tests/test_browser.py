@@ -1,0 +1,138 @@
+"""The rendered pages in real tools: the Nu Html Checker (vnu.jar on Java) and axe-core in
+headless Chromium, plus a full-page screenshot of each language version.
+
+Tools are found through ROPA_VNU_JAR and ROPA_AXE_JS, or in .ci/tools/node_modules where
+`.ci/run` installs them. Without them the tests skip with a message; with
+ROPA_REQUIRE_BROWSER=1 (set by .ci/run) a missing tool fails instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from ropa.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+TOOLS = ROOT / ".ci" / "tools" / "node_modules"
+VNU = Path(os.environ.get("ROPA_VNU_JAR", TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"))
+AXE = Path(os.environ.get("ROPA_AXE_JS", TOOLS / "axe-core" / "axe.min.js"))
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+SCREENSHOTS = Path(os.environ.get("ROPA_SCREENSHOTS", ROOT / "build" / "screenshots"))
+LANGUAGES = ("sv", "fi", "en")
+PAGES = ("privacy", "processors", "transfers")
+
+
+def _need(condition: bool, what: str) -> None:
+    if condition:
+        return
+    message = f"{what} not found; install it as .ci/run does to run the browser checks"
+    if os.environ.get("ROPA_REQUIRE_BROWSER") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    result = CliRunner().invoke(
+        app, ["render", str(ROOT / "registers"), "--out", str(out), "--format", "html"]
+    )
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+def test_pages_pass_the_nu_html_checker(site: Path) -> None:
+    _need(shutil.which("java") is not None, "java")
+    _need(VNU.is_file(), f"vnu.jar ({VNU})")
+    pages = sorted(str(p) for p in site.glob("*.html"))
+    assert len(pages) == len(LANGUAGES) * len(PAGES)
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--format", "gnu", *pages],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    # No errors and no warnings: the checker prints nothing and exits 0.
+    assert result.stdout + result.stderr == ""
+    assert result.returncode == 0
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    _need(Path(CHROMIUM).is_file(), f"Chromium ({CHROMIUM})")
+    _need(Path(CHROMEDRIVER).is_file(), f"ChromeDriver ({CHROMEDRIVER})")
+    _need(AXE.is_file(), f"axe-core ({AXE})")
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    # The machine has no network: without these flags Chromium keeps trying to reach its
+    # update and sync services.
+    for flag in (
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-dev-shm-usage", "--window-size=1280,900",
+    ):  # fmt: skip
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+AXE_RUN = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {resultTypes: ["violations"]})
+  .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                          nodes: v.nodes.map(n => n.target.join(" "))}))))
+  .catch(e => done([{id: "axe-error", help: String(e)}]));
+"""
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_have_no_accessibility_violations(
+    browser: Any, site: Path, page: str, lang: str
+) -> None:
+    browser.get((site / f"{page}.{lang}.html").as_uri())
+    assert browser.execute_script("return document.documentElement.lang") == lang
+    browser.execute_script(AXE.read_text(encoding="utf-8"))
+    assert browser.execute_async_script(AXE_RUN) == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_policy_fits_a_phone_screen(browser: Any, site: Path, lang: str) -> None:
+    browser.set_window_size(390, 844)
+    try:
+        browser.get((site / f"privacy.{lang}.html").as_uri())
+        overflow = browser.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0
+    finally:
+        browser.set_window_size(1280, 900)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_screenshot_of_each_language_version(browser: Any, site: Path, lang: str) -> None:
+    browser.get((site / f"privacy.{lang}.html").as_uri())
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    browser.set_window_size(1280, min(int(height), 16000))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SCREENSHOTS / f"privacy.{lang}.png"
+    try:
+        assert browser.save_screenshot(str(shot))
+    finally:
+        browser.set_window_size(1280, 900)
+    data = shot.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 50_000
+    print(f"screenshot: {shot}")
