@@ -36,6 +36,10 @@ def test_wheel_carries_schema_and_data(wheel: Path) -> None:
     assert "ropa/data/countries.yaml" in names
     assert "ropa/data/iso3166.yaml" in names
     assert "ropa/py.typed" in names
+    assert "ropa/templates/privacy.html.j2" in names
+    assert "ropa/templates/_base.html.j2" in names
+    for lang in ("sv", "fi", "en"):
+        assert f"ropa/locale/{lang}/LC_MESSAGES/ropa.po" in names
     assert not any(name.startswith(("tests/", "registers/")) for name in names)
 
 
@@ -84,3 +88,15 @@ def test_installed_wheel_validates_a_copy_of_the_registers(wheel: Path, tmp_path
     )
     assert failing.returncode == 1
     assert '"rule": "ROPA203"' in failing.stdout
+    broken.write_text((ROOT / "registers" / "processors.yaml").read_text())
+    rendered = subprocess.run(
+        [str(ropa), "render", "--out", "site", "--lang", "sv"], cwd=work, env=environment,
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert rendered.returncode == 0, rendered.stderr
+    page = (work / "site" / "privacy.sv.html").read_text(encoding="utf-8")
+    assert "<h1>Integritetspolicy</h1>" in page
+    assert (
+        "<td>Visma Netvisor, Visma Solutions Oy</td><td>EU</td><td>Finansiell administration</td>"
+        in page
+    )
