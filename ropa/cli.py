@@ -188,6 +188,102 @@ def render(
         sys.stderr.write(f"wrote {target}\n")
 
 
+class ListFormat(str, enum.Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    md = "md"
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+def processors(
+    path: Annotated[
+        Path, typer.Argument(help="The record: a folder of YAML files or one file.")
+    ] = Path("registers"),
+    outside_eea: Annotated[
+        bool,
+        typer.Option(
+            "--outside-eea",
+            help="One row per processor and country outside the EU/EEA, with its safeguard.",
+        ),
+    ] = False,
+    register: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--register", metavar="ID", help="Only processors this register uses."),
+    ] = None,
+    country: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--country", metavar="CC", help="Only processors with data in this country."),
+    ] = None,
+    mechanism: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--mechanism", metavar="ID", help="Only transfers on this mechanism, e.g. scc_m2."
+        ),
+    ] = None,
+    output_format: Annotated[
+        ListFormat,
+        typer.Option("--format", "-f", help="table (for people), csv, json or md."),
+    ] = ListFormat.table,
+    fail_on_missing_safeguard: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-missing-safeguard",
+            help="Exit 1 when a transfer outside the EU/EEA has no valid mechanism.",
+        ),
+    ] = False,
+) -> None:
+    """List processors, or with --outside-eea each transfer outside the EU/EEA, for audits."""
+    from ropa import audit, countries
+    from ropa.errors import UsageError
+    from ropa.record import Record
+    from ropa.validate import load_record
+    from ropa.validate import validate as run_validation
+
+    data = countries.load()
+    if country is not None and not data.is_known(country.upper()):
+        raise _fail(f"--country {country!r} is not an ISO 3166-1 alpha-2 code or EU/EEA")
+    if mechanism is not None and mechanism not in data.mechanisms:
+        raise _fail(f"--mechanism {mechanism!r}: choose from {', '.join(data.mechanisms)}")
+    try:
+        result = run_validation(path)
+        # Rule findings (such as a missing safeguard) are what this command reports on; only
+        # files that cannot be read or that break the schema stop it.
+        blocking = [p for p in result.problems if p.rule < "ROPA100"]
+        if blocking:
+            sys.stderr.write("".join(p.format() + "\n" for p in blocking))
+            sys.stderr.write("ropa: the record cannot be read; fix the problems above\n")
+            raise typer.Exit(result.exit_code())
+        _, documents, _ = load_record(path)
+    except UsageError as exc:
+        raise _fail(str(exc)) from None
+    record = Record.assemble(documents)
+    code = country.upper() if country else None
+    if register is not None and register not in {r.id for r in record.registers}:
+        raise _fail(f"--register {register!r}: no register has this id")
+    rows = audit.processor_rows(record, data, register, code, mechanism)
+    canonical = data.canonical(code) if code else None
+    pairs = audit.transfer_rows(rows, canonical, mechanism) if outside_eea else None
+    as_of = data.as_of.isoformat()
+    if output_format is ListFormat.json:
+        sys.stdout.write(audit.as_json(rows, pairs, as_of))
+    elif output_format is ListFormat.csv:
+        sys.stdout.write(audit.as_csv(rows, pairs))
+    elif output_format is ListFormat.md:
+        sys.stdout.write(audit.as_markdown(rows, pairs))
+    else:
+        from rich.console import Console
+
+        audit.print_table(rows, pairs, Console(highlight=False, soft_wrap=False))
+    missing = [
+        (row, t) for row in audit.processor_rows(record, data) for t in row.transfers if not t.valid
+    ]
+    if fail_on_missing_safeguard and missing:
+        for row, t in missing:
+            sys.stderr.write(f"ropa: {row.id}: {t.country_name} ({t.country}): {t.problem}\n")
+        raise typer.Exit(1)
+
+
 @app.command(name="rules")
 def list_rules(
     rule_id: Annotated[

@@ -309,3 +309,33 @@ def dpf_unverified(context: Context) -> Iterator[Finding]:
                     f"add 'verified:' with the date the DPF certification of {noun}"
                     f" {holder.id!r} was last checked",
                 )
+
+
+@rule("ROPA209", "country-data-stale", Severity.WARNING)
+def country_data_stale(context: Context) -> Iterator[Finding]:
+    """The EU/EEA and adequacy data ropa checks transfers against is over 12 months old.
+
+    Adequacy decisions change (Privacy Shield was annulled in 2020; the EU-US Data Privacy
+    Framework is under appeal), so transfer findings are only as good as the data's date.
+    Update ropa, or check the Commission's list of adequacy decisions by hand.
+
+    Failing:
+
+        ropa validate --today 2027-10-09     # the data is as of 2026-10-08
+
+    Passing:
+
+        ropa validate --today 2027-10-08
+    """
+    from ropa.rules.review import add_months
+
+    controller = context.record.controller
+    as_of = context.countries.as_of
+    if controller is not None and add_months(as_of, 12) < context.today:
+        yield Finding(
+            controller.place,
+            f"the EU/EEA and adequacy data used to check transfers is as of"
+            f" {as_of.isoformat()}, more than 12 months ago; update ropa or check the"
+            " Commission's adequacy decisions",
+            at_key=True,
+        )
