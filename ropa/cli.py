@@ -284,6 +284,86 @@ def processors(
         raise typer.Exit(1)
 
 
+class ExportFormat(str, enum.Enum):
+    xlsx = "xlsx"
+    csv = "csv"
+    json = "json"
+    jsonld = "jsonld"
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+def export(
+    path: Annotated[
+        Path, typer.Argument(help="The record: a folder of YAML files or one file.")
+    ] = Path("registers"),
+    output_format: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="xlsx (controller, processor, processors and transfers sheets), csv (the"
+            " controller sheet), json (the normalised record) or jsonld (W3C DPV terms).",
+        ),
+    ] = ExportFormat.xlsx,
+    out: Annotated[Path, typer.Option("--out", "-o", help="The file to write.")] = Path(
+        "ropa-record.xlsx"
+    ),
+    lang: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--lang", help="Language of the sheets and texts (default: the first published)."
+        ),
+    ] = None,
+    bom: Annotated[
+        bool, typer.Option("--bom", help="Start the CSV with a byte order mark, for Excel.")
+    ] = False,
+) -> None:
+    """Export the Article 30 record for an auditor or a supervisory authority."""
+    from ropa import countries, reporters
+    from ropa import export as exporting
+    from ropa.errors import UsageError
+    from ropa.record import Record
+    from ropa.render import Output, write_all
+    from ropa.validate import load_record
+    from ropa.validate import validate as run_validation
+
+    try:
+        result = run_validation(path)
+        if result.errors or result.unreadable:
+            sys.stdout.write(reporters.text(result))
+            sys.stderr.write("ropa: the record has errors; nothing was exported\n")
+            raise typer.Exit(result.exit_code())
+        _, documents, _ = load_record(path)
+        record = Record.assemble(documents)
+        language = lang or record.languages[0]
+        if language not in record.languages:
+            raise UsageError(
+                f"the record is not published in {language!r}; controller.languages lists"
+                f" {', '.join(record.languages)}"
+            )
+        data = countries.load()
+        if output_format is ExportFormat.json:
+            content = exporting.to_json(record, data)
+        elif output_format is ExportFormat.jsonld:
+            from ropa import dpv
+
+            content = dpv.to_jsonld(record, data)
+        else:
+            tables = exporting.Export(record, data, language)
+            if output_format is ExportFormat.csv:
+                content = exporting.to_csv(tables.controller_sheet(), bom)
+            else:
+                content = exporting.to_xlsx(tables.sheets(), exporting.created(record))
+        if out.suffix in (".yaml", ".yml") or (out.exists() and out.is_dir()):
+            raise UsageError(f"--out {out}: choose a file name that is not YAML or a folder")
+        written = write_all([Output(out.name, content)], out.parent)
+    except UsageError as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"{exc.filename or out}: {exc.strerror}") from None
+    sys.stderr.write(f"wrote {written[0]}\n")
+
+
 @app.command(name="rules")
 def list_rules(
     rule_id: Annotated[

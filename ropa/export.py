@@ -1,0 +1,430 @@
+"""The Article 30 record as an authority asks for it (Art. 30(4)): a spreadsheet, CSV or JSON.
+
+The controller sheet has one row per register and purpose, with the columns of the UK ICO's
+documentation template where it has the field (docs/export.md lists the mapping); the
+processor sheet covers Art. 30(2); two more sheets list processors and transfers.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+from ropa.countries import CountryData
+from ropa.i18n import translations
+from ropa.record import Entity, Record
+from ropa.render import csv_cell
+from ropa.view import View
+
+# A fixed time for the workbook's metadata and zip entries: the same record must give the
+# same bytes (the zip format cannot store dates before 1980).
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A table: a title, a header row and data rows of strings."""
+
+    title: str
+    header: list[str]
+    rows: list[list[str]]
+    widths: list[int]
+
+
+class Export:
+    """Builds the record's tables in one language."""
+
+    def __init__(self, record: Record, countries: CountryData, lang: str) -> None:
+        self.record = record
+        self.countries = countries
+        self.lang = lang
+        self.view = View(record, countries, lang)
+        self.page = self.view.build()
+        self._ = translations(lang).gettext
+        controller = record.controller
+        assert controller is not None, "export runs only on a validated record"
+        self.controller = controller
+
+    def _join(self, values: list[str]) -> str:
+        return "\n".join(v for v in values if v)
+
+    def _texts(self, items: list[dict[str, Any]] | None) -> str:
+        return self._join([self.view.text(item.get("name")) for item in items or []])
+
+    def _measures(self, register: Entity) -> str:
+        measures = (self.controller.get("security_measures") or []) + (
+            register.get("security_measures") or []
+        )
+        return self._join([self.view.text(m["description"]) for m in measures])
+
+    def _transfers(self, register: Entity) -> tuple[str, str]:
+        processors = self.record.index("processors")
+        countries: list[str] = []
+        safeguards: list[str] = []
+        for use in register.get("processors") or []:
+            processor = processors[use["processor"]]
+            for transfer in processor.get("transfers") or []:
+                code = self.countries.canonical(transfer["country"]) or transfer["country"]
+                name = self.view.place_name(code)
+                if name not in countries:
+                    countries.append(name)
+                system = self.view.text(processor.get("system"))
+                safeguards.append(f"{system}, {name}: {self.view.mechanism(transfer['mechanism'])}")
+        return self._join(countries), self._join(safeguards)
+
+    def _recipients(self, register: Entity) -> str:
+        recipients = self.record.index("recipients")
+        processors = self.record.index("processors")
+        names = [
+            self.view.text(recipients[r].get("name")) for r in register.get("recipients") or []
+        ]
+        systems = [
+            f"{self.view.text(processors[u['processor']].get('system'))}"
+            f" ({processors[u['processor']].get('legal_entity')})"
+            for u in register.get("processors") or []
+        ]
+        if systems:
+            names.append(self._("Processors: %(names)s") % {"names": ", ".join(systems)})
+        return self._join(names)
+
+    def _dpas(self, register: Entity) -> str:
+        processors = self.record.index("processors")
+        lines = []
+        for use in register.get("processors") or []:
+            processor = processors[use["processor"]]
+            dpa = processor.get("dpa") or {}
+            state = dpa.get("reference") or (
+                self._("Data processing agreement signed") if dpa.get("signed") else self._("No")
+            )
+            lines.append(f"{self.view.text(processor.get('system'))}: {state}")
+        return self._join(lines)
+
+    def controller_sheet(self) -> Sheet:
+        """Art. 30(1): one row per register and purpose."""
+        _ = self._
+        header = [
+            _("Business function"),
+            _("Purpose of processing"),
+            _("Name and contact details of joint controller (if applicable)"),
+            _("Categories of individuals"),
+            _("Categories of personal data"),
+            _("Categories of recipients"),
+            _("Link to contract with processor"),
+            _("Names of third countries or international organisations that personal data are transferred to (if applicable)"),
+            _("Safeguards for exceptional transfers of personal data to third countries or international organisations (if applicable)"),
+            _("Retention schedule (if possible)"),
+            _("General description of technical and organisational security measures (if possible)"),
+            _("Article 6 lawful basis for processing personal data"),
+            _("Article 9 condition for processing special category data"),
+            _("Legitimate interests for the processing (if applicable)"),
+            _("Link to record of legitimate interests assessment (if applicable)"),
+            _("Rights available to individuals"),
+            _("Existence of automated decision-making, including profiling (if applicable)"),
+            _("The source of the personal data (if applicable)"),
+            _("Register id"),
+            _("Purpose id"),
+            _("Owner"),
+            _("Last reviewed"),
+        ]  # fmt: skip
+        c = self.controller.data
+        joint = self._join(
+            [
+                ", ".join(filter(None, (self.view.text(j["name"]), j.get("email"))))
+                for j in c.get("joint_controllers") or []
+            ]
+        )
+        rights = c["rights"]
+        right_names = self._join(
+            self.page["rights"]["available"] + self.page["rights"]["where_applicable"]
+        )
+        sources = self.record.index("sources")
+        rows = []
+        for register in self.record.registers:
+            if register.get("role") != "controller":
+                continue
+            countries, safeguards = self._transfers(register)
+            retention = self._join(
+                [
+                    f"{item['applies_to']}: {item['period']}"
+                    if item["applies_to"]
+                    else item["period"]
+                    for item in self.view.retention_items(register.get("retention") or [], register)
+                ]
+            )
+            profiling = register.get("profiling")
+            for purpose in register.get("purposes") or []:
+                bases = purpose["legal_bases"]
+                rows.append(
+                    [
+                        self.view.text(register.get("name")),
+                        self.view.text(purpose["name"]),
+                        joint,
+                        self._texts(register.get("data_subjects")),
+                        self._texts(register.get("personal_data")),
+                        self._recipients(register),
+                        self._dpas(register),
+                        countries,
+                        safeguards,
+                        retention,
+                        self._measures(register),
+                        self._join([self.view.basis_label(b["basis"]) for b in bases]),
+                        purpose.get("special_category_condition", ""),
+                        self._join(
+                            [self.view.text(b["interest"]) for b in bases if b.get("interest")]
+                        ),
+                        self._join([b["lia"] for b in bases if b.get("lia")]),
+                        right_names if rights else "",
+                        self.view.text(profiling["purpose"]) if profiling else _("No"),
+                        self._join(
+                            [
+                                self.view.text(sources[s].get("name"))
+                                for s in register.get("sources") or []
+                            ]
+                        ),
+                        register.id,
+                        purpose["id"],
+                        str(register.get("owner")),
+                        str(register.get("last_reviewed")),
+                    ]
+                )
+        widths = [
+            22,
+            36,
+            24,
+            30,
+            40,
+            36,
+            30,
+            24,
+            40,
+            40,
+            40,
+            22,
+            22,
+            40,
+            24,
+            40,
+            30,
+            30,
+            14,
+            18,
+            22,
+            14,
+        ]
+        return Sheet(_("Controller record"), header, rows, widths)
+
+    def processor_sheet(self) -> Sheet:
+        """Art. 30(2): processing done on behalf of other controllers."""
+        _ = self._
+        header = [
+            _("Name and contact details of the processor"),
+            _("Name and contact details of each controller"),
+            _("Categories of processing carried out on behalf of each controller"),
+            _("Names of third countries or international organisations that personal data are transferred to (if applicable)"),
+            _("General description of technical and organisational security measures (if possible)"),
+            _("Register id"),
+            _("Owner"),
+            _("Last reviewed"),
+        ]  # fmt: skip
+        c = self.controller.data
+        processor = f"{self.view.text(c['name'])}, {c['email']}"
+        rows = []
+        for register in self.record.registers:
+            if register.get("role") != "processor":
+                continue
+            countries, _safeguards = self._transfers(register)
+            controllers = self._join(
+                [
+                    ", ".join(filter(None, (self.view.text(x["name"]), x.get("email"))))
+                    for x in register.get("controllers") or []
+                ]
+            )
+            rows.append(
+                [
+                    processor,
+                    controllers,
+                    self._texts(register.get("processing")),
+                    countries,
+                    self._measures(register),
+                    register.id,
+                    str(register.get("owner")),
+                    str(register.get("last_reviewed")),
+                ]
+            )
+        return Sheet(_("Processor record"), header, rows, [30, 36, 44, 30, 40, 14, 22, 14])
+
+    def processors_sheet(self) -> Sheet:
+        _ = self._
+        header = [_("Processor id"), _("System"), _("Legal entity"), _("Countries"), _("Registers"),
+                  _("Data processing agreement signed"), _("Data processing agreement reference")]  # fmt: skip
+        rows = []
+        for p in self.page["processors"]:
+            dpa = p["dpa"] or {}
+            rows.append(
+                [
+                    p["id"],
+                    p["system"],
+                    p["legal_entity"],
+                    p["location"],
+                    ", ".join(u["register"] for u in p["uses"]),
+                    _("Yes") if dpa.get("signed") else _("No"),
+                    dpa.get("reference") or "",
+                ]
+            )
+        return Sheet(_("Processors"), header, rows, [18, 22, 24, 26, 34, 16, 30])
+
+    def transfers_sheet(self) -> Sheet:
+        _ = self._
+        header = [_("System"), _("Legal entity"), _("Country"), _("Safeguard"),
+                  _("Adequacy decision"), _("Legal ground"), _("Transfer impact assessment")]  # fmt: skip
+        rows = [
+            [
+                t["system"],
+                t["legal_entity"],
+                t["country"],
+                t["mechanism"],
+                _("Yes") if t["adequacy"] else _("No"),
+                t["ground"],
+                t["tia"] or "",
+            ]
+            for t in self.page["transfers"]
+        ]
+        return Sheet(_("Transfers"), header, rows, [20, 24, 18, 48, 14, 40, 30])
+
+    def sheets(self) -> list[Sheet]:
+        return [
+            self.controller_sheet(),
+            self.processor_sheet(),
+            self.processors_sheet(),
+            self.transfers_sheet(),
+        ]
+
+
+def _neutral(value: str) -> bool:
+    return value[:1] in ("=", "+", "-", "@")
+
+
+def to_xlsx(sheets: list[Sheet], created: str) -> bytes:
+    """A workbook with a frozen, filtered header row, set widths and wrapped text."""
+    import datetime
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    book.remove(book.active)
+    stamp = datetime.datetime.fromisoformat(created)
+    book.properties.created = stamp
+    book.properties.modified = stamp
+    book.properties.creator = "ropa"
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for sheet in sheets:
+        ws = book.create_sheet(sheet.title[:31])
+        ws.append(sheet.header)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+            cell.alignment = wrap
+        for row in sheet.rows:
+            ws.append([""] * len(row))
+            for column, value in enumerate(row, start=1):
+                cell = ws.cell(row=ws.max_row, column=column)
+                # Assigning a string that starts with "=" makes openpyxl write a formula; a
+                # string cell with Excel's quote prefix shows the text and never evaluates it.
+                cell.value = value
+                cell.data_type = "s"
+                if _neutral(value):
+                    cell.quotePrefix = True
+                cell.alignment = wrap
+        for column, width in enumerate(sheet.widths, start=1):
+            ws.column_dimensions[get_column_letter(column)].width = width
+        ws.freeze_panes = "A2"
+        last = get_column_letter(len(sheet.header))
+        ws.auto_filter.ref = f"A1:{last}{max(ws.max_row, 1)}"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _fixed_zip(buffer.getvalue())
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """Rewrite the zip with fixed entry times, so the same workbook gives the same bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
+
+
+def to_csv(sheet: Sheet, bom: bool = False) -> bytes:
+    """One sheet as UTF-8 CSV (optionally with a BOM, which Excel needs to detect UTF-8)."""
+    import csv
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(sheet.header)
+    for row in sheet.rows:
+        writer.writerow([csv_cell(value) for value in row])
+    return ("\ufeff" if bom else "").encode("utf-8") + buffer.getvalue().encode("utf-8")
+
+
+def to_json(record: Record, countries: CountryData) -> bytes:
+    """The whole record, normalised: regions expanded, references resolved in place."""
+    processors = {p.id: p.data for p in record.catalogues["processors"]}
+    recipients = {r.id: r.data for r in record.catalogues["recipients"]}
+    sources = {s.id: s.data for s in record.catalogues["sources"]}
+    groups = {g.id: g.data for g in record.catalogues["purpose_groups"]}
+    categories = {d.id: d.data for d in record.catalogues["data_categories"]}
+
+    def expanded(entity: dict[str, Any]) -> dict[str, Any]:
+        out = copy.deepcopy(entity)
+        if "countries" in out:
+            out["countries_expanded"] = sorted(
+                {m for code in out["countries"] for m in countries.expand(code)}
+            )
+            out["outside_eea"] = [c for c in out["countries_expanded"] if not countries.in_eea(c)]
+        return out
+
+    registers = []
+    for register in record.registers:
+        data = copy.deepcopy(register.data)
+        data["sources"] = [sources[s] for s in data.get("sources", [])]
+        data["recipients"] = [expanded(recipients[r]) for r in data.get("recipients", [])]
+        data["processors"] = [
+            {"purpose": use["purpose"], "processor": expanded(processors[use["processor"]])}
+            for use in data.get("processors", [])
+        ]
+        for purpose in data.get("purposes", []):
+            if "group" in purpose:
+                purpose["group"] = groups[purpose["group"]]
+        for item in data.get("personal_data", []):
+            if "category" in item:
+                item["category"] = categories[item["category"]]
+        registers.append(data)
+    controller = record.controller
+    document = {
+        "version": 1,
+        "country_data_as_of": countries.as_of.isoformat(),
+        "controller": controller.data if controller else None,
+        "processors": [expanded(p) for p in processors.values()],
+        "recipients": [expanded(r) for r in recipients.values()],
+        "sources": list(sources.values()),
+        "data_categories": list(categories.values()),
+        "purpose_groups": list(groups.values()),
+        "registers": registers,
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def created(record: Record) -> str:
+    """The workbook's creation time: the policy's last update, so output stays reproducible."""
+    controller = record.controller
+    policy = (controller.get("policy") if controller else None) or {}
+    return f"{policy.get('last_updated', '1980-01-01')}T00:00:00"

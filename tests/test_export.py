@@ -1,0 +1,213 @@
+"""`ropa export`: the Article 30 record as xlsx, csv, json (and JSON-LD, see test_dpv.py)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from ropa.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+runner = CliRunner()
+
+ICO_COLUMNS = [
+    "Business function",
+    "Purpose of processing",
+    "Name and contact details of joint controller (if applicable)",
+    "Categories of individuals",
+    "Categories of personal data",
+    "Categories of recipients",
+    "Link to contract with processor",
+    "Names of third countries or international organisations that personal data are transferred to (if applicable)",
+    "Safeguards for exceptional transfers of personal data to third countries or international organisations (if applicable)",
+    "Retention schedule (if possible)",
+    "General description of technical and organisational security measures (if possible)",
+    "Article 6 lawful basis for processing personal data",
+    "Article 9 condition for processing special category data",
+    "Legitimate interests for the processing (if applicable)",
+    "Link to record of legitimate interests assessment (if applicable)",
+    "Rights available to individuals",
+    "Existence of automated decision-making, including profiling (if applicable)",
+    "The source of the personal data (if applicable)",
+    "Register id",
+    "Purpose id",
+    "Owner",
+    "Last reviewed",
+]
+
+
+def _export(*args: str) -> object:
+    return runner.invoke(app, ["export", *args])
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory: pytest.TempPathFactory) -> openpyxl.Workbook:
+    out = tmp_path_factory.mktemp("export") / "record.xlsx"
+    result = _export(str(ROOT / "registers"), "--format", "xlsx", "--out", str(out), "--lang", "en")
+    assert result.exit_code == 0, result.stderr
+    return openpyxl.load_workbook(out)
+
+
+def test_sheets_and_headers(workbook: openpyxl.Workbook) -> None:
+    assert workbook.sheetnames == ["Controller record", "Processor record", "Processors", "Transfers"]
+    controller = workbook["Controller record"]
+    assert [c.value for c in controller[1]] == ICO_COLUMNS
+    assert [c.value for c in workbook["Processor record"][1]] == [
+        "Name and contact details of the processor",
+        "Name and contact details of each controller",
+        "Categories of processing carried out on behalf of each controller",
+        "Names of third countries or international organisations that personal data are transferred to (if applicable)",
+        "General description of technical and organisational security measures (if possible)",
+        "Register id", "Owner", "Last reviewed",
+    ]  # fmt: skip
+    for sheet in workbook:
+        assert sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}"
+        assert sheet.cell(1, 1).font.bold
+        assert sheet.cell(2, 1).alignment.wrap_text
+        assert sheet.column_dimensions["A"].width > 10
+
+
+def test_controller_rows_are_register_by_purpose(workbook: openpyxl.Workbook) -> None:
+    sheet = workbook["Controller record"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    # 7 customer purposes + 12 marketing purposes + 1 recruitment purpose
+    assert len(rows) == 20
+    assert [(r[18], r[19]) for r in rows][:2] == [("customers", "purchasing-and-sales"), ("customers", "invoicing")]
+    recruitment = rows[-1]
+    assert recruitment[0] == "Recruitment register"
+    assert recruitment[1] == "Processing of job applications"
+    assert recruitment[11] == "Contract"
+    assert recruitment[9] == (
+        "CV, application, references and other documents that you submit: until the recruitment"
+        " process has ended, typically up to 6 months after the deadline for submitting the"
+        " application, unless otherwise agreed with you"
+    )
+    newsletter = next(r for r in rows if r[19] == "newsletters")
+    assert newsletter[11] == "Legitimate interests\nConsent"
+    assert newsletter[7] == "United States\nAustralia"
+    assert "Mailchimp, United States: Standard contractual clauses of the European Commission, module 2 (controller to processor)" in newsletter[8]
+    assert newsletter[16].startswith("To deliver tailored marketing")
+    assert newsletter[20] == "privacy@askele.fi" and newsletter[21] == "2022-11-02"
+
+
+def test_processor_record(workbook: openpyxl.Workbook) -> None:
+    rows = [[c.value for c in row] for row in workbook["Processor record"].iter_rows(min_row=2)]
+    assert rows == [[
+        "Askele Oy, privacy@askele.fi",
+        "Customers using Askele Insights",
+        rows[0][2],
+        None,
+        rows[0][4],
+        "insights", "privacy@askele.fi", "2022-11-02",
+    ]]  # fmt: skip
+    assert rows[0][2].startswith("Processing of personal data in the Askele Insights service")
+
+
+def test_processors_and_transfers_sheets(workbook: openpyxl.Workbook) -> None:
+    processors = [[c.value for c in row] for row in workbook["Processors"].iter_rows(min_row=2)]
+    assert len(processors) == 13
+    assert processors[6][:5] == ["activecampaign", "ActiveCampaign", "ActiveCampaign LLC",
+                                 "EU, United States, Australia", "Customer register, Marketing register"]  # fmt: skip
+    transfers = [[c.value for c in row] for row in workbook["Transfers"].iter_rows(min_row=2)]
+    assert [(t[0], t[2], t[4]) for t in transfers] == [
+        ("GoToWebinar", "United States", "No"), ("ActiveCampaign", "United States", "No"),
+        ("ActiveCampaign", "Australia", "No"), ("Calendly", "United States", "No"),
+        ("Leadfeeder", "United States", "No"), ("Mailchimp", "United States", "No"),
+    ]  # fmt: skip
+
+
+def _hostile(tmp_path: Path) -> Path:
+    record = tmp_path / "registers"
+    shutil.copytree(ROOT / "registers", record)
+    path = record / "processors.yaml"
+    path.write_text(path.read_text().replace(
+        "legal_entity: Intuit Inc.", "legal_entity: '=HYPERLINK(\"https://evil.example\",\"x\")'"
+    ))  # fmt: skip
+    customers = record / "customers.yaml"
+    customers.write_text(customers.read_text().replace(
+        "en: Invoicing", "en: '=HYPERLINK(\"https://evil.example\",\"x\")'"
+    ))  # fmt: skip
+    return record
+
+
+def test_hostile_value_is_inert_in_xlsx(tmp_path: Path) -> None:
+    out = tmp_path / "record.xlsx"
+    assert _export(str(_hostile(tmp_path)), "--out", str(out), "--lang", "en").exit_code == 0
+    sheet = openpyxl.load_workbook(out)["Processors"]
+    cell = next(c for c in sheet["C"] if c.value and "HYPERLINK" in str(c.value))
+    assert cell.value == '=HYPERLINK("https://evil.example","x")'
+    assert cell.data_type == "s"  # a string, not a formula ("f")
+    assert cell.quotePrefix
+    import zipfile
+
+    xml = zipfile.ZipFile(out).read("xl/worksheets/sheet3.xml").decode()
+    assert "<f>" not in xml
+
+
+def test_hostile_value_is_inert_in_csv(tmp_path: Path) -> None:
+    out = tmp_path / "record.csv"
+    assert _export(str(_hostile(tmp_path)), "-f", "csv", "--out", str(out), "--lang", "en").exit_code == 0
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8"), newline="")))
+    invoicing = next(row for row in rows if row[19] == "invoicing")
+    assert invoicing[1] == "'=HYPERLINK(\"https://evil.example\",\"x\")"
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def test_csv_is_the_controller_sheet(tmp_path: Path) -> None:
+    out = tmp_path / "record.csv"
+    result = _export(str(ROOT / "registers"), "-f", "csv", "--out", str(out), "--lang", "sv")
+    assert result.exit_code == 0
+    raw = out.read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
+    assert rows[0][:2] == ["Verksamhetsområde (register)", "Ändamål med behandlingen"]
+    assert len(rows) == 21
+    assert rows[1][:2] == ["Kundregister", "Inköp och försäljning"]
+    bom = tmp_path / "bom.csv"
+    assert _export(str(ROOT / "registers"), "-f", "csv", "--out", str(bom), "--bom").exit_code == 0
+    assert bom.read_bytes() == b"\xef\xbb\xbf" + raw
+
+
+def test_json_is_the_normalised_record(tmp_path: Path) -> None:
+    out = tmp_path / "record.json"
+    assert _export(str(ROOT / "registers"), "-f", "json", "--out", str(out)).exit_code == 0
+    document = json.loads(out.read_text())
+    assert document["version"] == 1
+    assert document["country_data_as_of"] == "2026-10-08"
+    customers = document["registers"][0]
+    assert customers["id"] == "customers"
+    netvisor = customers["processors"][0]
+    assert netvisor["purpose"]["sv"] == "Finansiell administration"
+    assert netvisor["processor"]["legal_entity"] == "Visma Solutions Oy"
+    assert len(netvisor["processor"]["countries_expanded"]) == 27
+    assert netvisor["processor"]["outside_eea"] == []
+    activecampaign = customers["processors"][6]["processor"]
+    assert activecampaign["outside_eea"] == ["AU", "US"]
+    assert customers["purposes"][0]["group"]["name"]["sv"] == "Köp och leveranser"
+    assert customers["recipients"][0]["id"] == "partners"
+    assert customers["sources"][0]["id"] == "data-subject"
+
+
+def test_exports_are_byte_identical(tmp_path: Path) -> None:
+    for fmt in ("xlsx", "csv", "json"):
+        first, second = tmp_path / f"a.{fmt}", tmp_path / f"b.{fmt}"
+        for out in (first, second):
+            assert _export(str(ROOT / "registers"), "-f", fmt, "--out", str(out)).exit_code == 0
+        assert first.read_bytes() == second.read_bytes(), fmt
+
+
+def test_refusals(tmp_path: Path) -> None:
+    result = _export(str(ROOT / "registers"), "--out", str(tmp_path / "x.yaml"))
+    assert result.exit_code == 2
+    assert "not YAML" in result.stderr
+    result = _export(str(ROOT / "registers"), "--lang", "de", "--out", str(tmp_path / "x.xlsx"))
+    assert result.exit_code == 2
+    assert result.stderr == "ropa: error: the record is not published in 'de'; controller.languages lists sv, fi, en\n"
