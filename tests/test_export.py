@@ -56,7 +56,12 @@ def workbook(tmp_path_factory: pytest.TempPathFactory) -> openpyxl.Workbook:
 
 
 def test_sheets_and_headers(workbook: openpyxl.Workbook) -> None:
-    assert workbook.sheetnames == ["Controller record", "Processor record", "Processors", "Transfers"]
+    assert workbook.sheetnames == [
+        "Controller record",
+        "Processor record",
+        "Processors",
+        "Transfers",
+    ]
     controller = workbook["Controller record"]
     assert [c.value for c in controller[1]] == ICO_COLUMNS
     assert [c.value for c in workbook["Processor record"][1]] == [
@@ -69,7 +74,10 @@ def test_sheets_and_headers(workbook: openpyxl.Workbook) -> None:
     ]  # fmt: skip
     for sheet in workbook:
         assert sheet.freeze_panes == "A2"
-        assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}"
+        assert (
+            sheet.auto_filter.ref
+            == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}"
+        )
         assert sheet.cell(1, 1).font.bold
         assert sheet.cell(2, 1).alignment.wrap_text
         assert sheet.column_dimensions["A"].width > 10
@@ -80,7 +88,10 @@ def test_controller_rows_are_register_by_purpose(workbook: openpyxl.Workbook) ->
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
     # 7 customer purposes + 12 marketing purposes + 1 recruitment purpose
     assert len(rows) == 20
-    assert [(r[18], r[19]) for r in rows][:2] == [("customers", "purchasing-and-sales"), ("customers", "invoicing")]
+    assert [(r[18], r[19]) for r in rows][:2] == [
+        ("customers", "purchasing-and-sales"),
+        ("customers", "invoicing"),
+    ]
     recruitment = rows[-1]
     assert recruitment[0] == "Recruitment register"
     assert recruitment[1] == "Processing of job applications"
@@ -93,7 +104,10 @@ def test_controller_rows_are_register_by_purpose(workbook: openpyxl.Workbook) ->
     newsletter = next(r for r in rows if r[19] == "newsletters")
     assert newsletter[11] == "Legitimate interests\nConsent"
     assert newsletter[7] == "United States\nAustralia"
-    assert "Mailchimp, United States: Standard contractual clauses of the European Commission, module 2 (controller to processor)" in newsletter[8]
+    assert (
+        "Mailchimp, United States: Standard contractual clauses of the European Commission, module 2 (controller to processor)"
+        in newsletter[8]
+    )
     assert newsletter[16].startswith("To deliver tailored marketing")
     assert newsletter[20] == "privacy@askele.fi" and newsletter[21] == "2022-11-02"
 
@@ -154,10 +168,13 @@ def test_hostile_value_is_inert_in_xlsx(tmp_path: Path) -> None:
 
 def test_hostile_value_is_inert_in_csv(tmp_path: Path) -> None:
     out = tmp_path / "record.csv"
-    assert _export(str(_hostile(tmp_path)), "-f", "csv", "--out", str(out), "--lang", "en").exit_code == 0
+    assert (
+        _export(str(_hostile(tmp_path)), "-f", "csv", "--out", str(out), "--lang", "en").exit_code
+        == 0
+    )
     rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8"), newline="")))
     invoicing = next(row for row in rows if row[19] == "invoicing")
-    assert invoicing[1] == "'=HYPERLINK(\"https://evil.example\",\"x\")"
+    assert invoicing[1] == '\'=HYPERLINK("https://evil.example","x")'
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
 
 
@@ -210,4 +227,7 @@ def test_refusals(tmp_path: Path) -> None:
     assert "not YAML" in result.stderr
     result = _export(str(ROOT / "registers"), "--lang", "de", "--out", str(tmp_path / "x.xlsx"))
     assert result.exit_code == 2
-    assert result.stderr == "ropa: error: the record is not published in 'de'; controller.languages lists sv, fi, en\n"
+    assert (
+        result.stderr
+        == "ropa: error: the record is not published in 'de'; controller.languages lists sv, fi, en\n"
+    )
