@@ -18,31 +18,40 @@ GDPR = "https://w3id.org/dpv/legal/eu/gdpr#"
 LOC = "https://w3id.org/dpv/loc#"
 BASE = "urn:ropa:"
 
+# Short names for DPV 2.3 properties (checked against w3c/dpv 2.3 sources; DPV publishes no
+# JSON-LD context of its own, and nothing may be fetched while exporting).
+_PROPERTIES = (
+    "hasName", "hasContact", "hasAuthority", "hasJurisdiction", "hasProcess", "hasDataController",
+    "hasDataProcessor", "hasRecipient", "hasPurpose", "hasLegalBasis", "hasJustification",
+    "hasAssessment", "hasImpactAssessment", "hasPersonalData", "hasDataSubject", "hasDataSource",
+    "hasStorageCondition", "hasDuration", "hasTechnicalOrganisationalMeasure",
+    "hasOrganisationalMeasure", "hasLegalMeasure", "hasParty", "hasRight", "hasCountry",
+    "hasThirdCountry", "hasProcessing", "hasDataExporter", "hasDataImporter",
+    "hasResponsibleEntity",
+)  # fmt: skip
 CONTEXT: dict[str, Any] = {
     "dpv": DPV,
     "eu-gdpr": GDPR,
     "loc": LOC,
     "dct": "http://purl.org/dc/terms/",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "time": "http://www.w3.org/2006/time#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "label": {"@id": "rdfs:label", "@container": "@language"},
-    "name": "dpv:hasName",
+    "ropa": BASE + "vocab:",
+    "title": {"@id": "dct:title", "@container": "@language"},
     "description": {"@id": "dct:description", "@container": "@language"},
+    "prefLabel": {"@id": "skos:prefLabel", "@container": "@language"},
+    "broader": {"@id": "skos:broader", "@type": "@id"},
     "modified": {"@id": "dct:modified", "@type": "xsd:date"},
-    "controller": {"@id": "dpv:hasDataController", "@type": "@id"},
-    "processor": {"@id": "dpv:hasDataProcessor", "@type": "@id"},
-    "purpose": {"@id": "dpv:hasPurpose", "@type": "@id"},
-    "legalBasis": {"@id": "dpv:hasLegalBasis", "@type": "@id"},
-    "personalData": {"@id": "dpv:hasPersonalData", "@type": "@id"},
-    "dataSubject": {"@id": "dpv:hasDataSubject", "@type": "@id"},
-    "recipient": {"@id": "dpv:hasRecipient", "@type": "@id"},
-    "source": {"@id": "dpv:hasDataSource", "@type": "@id"},
-    "country": {"@id": "dpv:hasCountry", "@type": "@id"},
-    "storage": {"@id": "dpv:hasStorageCondition", "@type": "@id"},
-    "duration": "dpv:hasDuration",
-    "measure": {"@id": "dpv:hasTechnicalOrganisationalMeasure", "@type": "@id"},
-    "contact": "dpv:hasContact",
+    "homepage": {"@id": "foaf:homepage", "@type": "@id"},
+    "page": {"@id": "foaf:page", "@type": "@id"},
+    "numericDuration": {"@id": "time:numericDuration", "@type": "xsd:decimal"},
+    "unitType": {"@id": "time:unitType", "@type": "@id"},
+    **{name: {"@id": f"dpv:{name}", "@type": "@id"} for name in _PROPERTIES},
 }
+CONTEXT["hasName"] = {"@id": "dpv:hasName", "@container": "@language"}
+CONTEXT["hasContact"] = {"@id": "dpv:hasContact"}
 
 # Art. 6(1) bases, Chapter V mechanisms and Art. 9(2) conditions as DPV-GDPR concepts.
 LEGAL_BASES = {
@@ -58,10 +67,10 @@ MECHANISMS = {
     "dpf": "eu-gdpr:A45-3",
     "public_authority_instrument": "eu-gdpr:A46-2-a",
     "bcr": "eu-gdpr:A46-2-b",
-    "scc_m1": "eu-gdpr:SCCs-C2C",
-    "scc_m2": "eu-gdpr:SCCs-C2P",
-    "scc_m3": "eu-gdpr:SCCs-P2P",
-    "scc_m4": "eu-gdpr:SCCs-P2C",
+    "scc_m1": "eu-gdpr:A46-2-c",
+    "scc_m2": "eu-gdpr:A46-2-c",
+    "scc_m3": "eu-gdpr:A46-2-c",
+    "scc_m4": "eu-gdpr:A46-2-c",
     "sa_scc": "eu-gdpr:A46-2-d",
     "code_of_conduct": "eu-gdpr:A46-2-e",
     "certification": "eu-gdpr:A46-2-f",
@@ -88,7 +97,19 @@ ART9 = {
     "public_health": "eu-gdpr:A9-2-i",
     "archiving_research_statistics": "eu-gdpr:A9-2-j",
 }
-UNITS = {"days": "D", "weeks": "W", "months": "M", "years": "Y"}
+# DPV has no concepts for the four modules of the 2021/914 clauses: ropa defines them as
+# narrower concepts of eu-gdpr:SCCByCommission, and the graph describes them.
+SCC_MODULES = {
+    "scc_m1": ("SCC-2021-914-Module-1", "Module One: controller to controller"),
+    "scc_m2": ("SCC-2021-914-Module-2", "Module Two: controller to processor"),
+    "scc_m3": ("SCC-2021-914-Module-3", "Module Three: processor to processor"),
+    "scc_m4": ("SCC-2021-914-Module-4", "Module Four: processor to controller"),
+}
+UNITS = {"days": "time:unitDay", "weeks": "time:unitWeek", "months": "time:unitMonth",
+         "years": "time:unitYear"}  # fmt: skip
+RIGHTS = {"access": "eu-gdpr:A15", "rectification": "eu-gdpr:A16", "erasure": "eu-gdpr:A17",
+          "restriction": "eu-gdpr:A18", "portability": "eu-gdpr:A20", "objection": "eu-gdpr:A21",
+          "complaint": "eu-gdpr:A77"}  # fmt: skip
 
 
 def _iri(*parts: str) -> str:
@@ -104,18 +125,31 @@ def _place(code: str) -> str:
     return f"loc:{code}"
 
 
-def _transfer_nodes(holder: Entity, kind: str, data: CountryData) -> list[dict[str, Any]]:
+def _transfers(
+    holder: Entity, kind: str, controller_id: str, data: CountryData
+) -> list[dict[str, Any]]:
+    """Each transfer outside the EU/EEA as a DPV cross-border transfer process."""
     nodes = []
     for transfer in holder.get("transfers") or []:
         code = data.canonical(transfer["country"]) or transfer["country"]
+        mechanism = transfer["mechanism"]
         node: dict[str, Any] = {
             "@id": _iri(kind, holder.id, "transfer", code),
-            "@type": ["dpv:DataTransfer"],
-            "country": _place(code),
-            "legalBasis": [MECHANISMS[transfer["mechanism"]]],
+            "@type": "dpv:Process",
+            "hasProcessing": "dpv:CrossBorderTransfer",
+            "hasDataExporter": controller_id,
+            "hasDataImporter": _iri(kind, holder.id),
+            "hasThirdCountry": _place(code),
+            "hasLegalBasis": MECHANISMS[mechanism],
         }
+        if mechanism in SCC_MODULES:
+            node["hasOrganisationalMeasure"] = [
+                "eu-gdpr:SCCByCommission", "ropa:" + SCC_MODULES[mechanism][0]
+            ]  # fmt: skip
         if transfer.get("tia"):
-            node["dct:references"] = transfer["tia"]
+            node["hasImpactAssessment"] = {
+                "@type": "dpv:DataTransferImpactAssessment", "page": transfer["tia"]
+            }  # fmt: skip
         nodes.append(node)
     return nodes
 
@@ -126,96 +160,162 @@ def to_jsonld(record: Record, data: CountryData) -> bytes:
     assert controller is not None, "export runs only on a validated record"
     c = controller.data
     controller_id = _iri("controller")
+    authority = c["supervisory_authority"]
+    controller_node: dict[str, Any] = {
+        "@id": controller_id,
+        "@type": ["dpv:DataController", "dpv:Organisation"],
+        "hasName": _text(c["name"]),
+        "hasContact": c["email"],
+        "hasAuthority": {
+            "@id": _iri("supervisory-authority"),
+            "@type": "dpv:DataProtectionAuthority",
+            "hasName": _text(authority["name"]),
+            "hasJurisdiction": _place(authority["country"]),
+            **({"homepage": authority["website"]} if authority.get("website") else {}),
+        },
+        "hasRight": [
+            RIGHTS[r] for r in (c["rights"]["available"] + c["rights"].get("where_applicable", []))
+        ],
+    }
+    if c.get("website"):
+        controller_node["homepage"] = c["website"]
     graph: list[dict[str, Any]] = [
-        {
-            "@id": controller_id,
-            "@type": "dpv:DataController",
-            "label": _text(c["name"]),
-            "contact": c["email"],
-            **({"dct:source": c["website"]} if c.get("website") else {}),
-        }
-    ]
-    for processor in record.catalogues["processors"]:
-        transfers = _transfer_nodes(processor, "processor", data)
-        graph.append(
-            {
-                "@id": _iri("processor", processor.id),
-                "@type": "dpv:DataProcessor",
-                "label": _text(processor.get("system")),
-                "name": processor.get("legal_entity"),
-                "country": sorted(
-                    {_place(m) for code in processor.get("countries") for m in data.expand(code)}
-                ),
-                "dpv:hasTransfer": [t["@id"] for t in transfers],
-            }
-        )
-        graph.extend(transfers)
-    for recipient in record.catalogues["recipients"]:
-        graph.append(
-            {
-                "@id": _iri("recipient", recipient.id),
-                "@type": "dpv:Recipient",
-                "label": _text(recipient.get("name")),
-            }
-        )
-    for source in record.catalogues["sources"]:
-        graph.append(
-            {
-                "@id": _iri("source", source.id),
-                "@type": "dpv:DataSource",
-                "label": _text(source.get("name")),
-            }
-        )
-    for register in record.registers:
-        graph.extend(_register(register, controller_id, data))
-    # The record itself is a node of the default graph: a top-level @id beside @graph would
-    # make the whole record a named graph, which many RDF tools ignore.
-    graph.insert(
-        0,
         {
             "@id": _iri("record"),
             "@type": "dpv:ROPA",
-            "controller": controller_id,
+            "hasDataController": controller_id,
+            "hasProcess": [_iri("register", r.id) for r in record.registers],
             "modified": c["policy"]["last_updated"],
         },
-    )
+        controller_node,
+    ]
+    used_modules: set[str] = set()
+    for processor in record.catalogues["processors"]:
+        dpa = processor.get("dpa") or {}
+        node: dict[str, Any] = {
+            "@id": _iri("processor", processor.id),
+            "@type": ["dpv:DataProcessor", "dpv:Organisation"],
+            "hasName": {"@none": str(processor.get("legal_entity"))},
+            "title": _text(processor.get("system")),
+            "hasCountry": sorted(
+                {_place(m) for code in processor.get("countries") for m in data.expand(code)}
+            ),
+        }
+        if dpa.get("signed"):
+            node["hasLegalMeasure"] = {
+                "@id": _iri("processor", processor.id, "dpa"),
+                "@type": "dpv:ControllerProcessorAgreement",
+                "hasParty": [controller_id, _iri("processor", processor.id)],
+                **(
+                    {"page": dpa["reference"]}
+                    if str(dpa.get("reference", "")).startswith("https://")
+                    else {}
+                ),
+            }
+        graph.append(node)
+        for transfer in processor.get("transfers") or []:
+            if transfer["mechanism"] in SCC_MODULES:
+                used_modules.add(transfer["mechanism"])
+    for recipient in record.catalogues["recipients"]:
+        graph.append({"@id": _iri("recipient", recipient.id), "@type": "dpv:Recipient",
+                      "title": _text(recipient.get("name"))})  # fmt: skip
+    for source in record.catalogues["sources"]:
+        kind = (
+            "dpv:DataSubjectDataSource"
+            if source.get("kind") == "data_subject"
+            else "dpv:DataSource"
+        )
+        graph.append(
+            {"@id": _iri("source", source.id), "@type": kind, "title": _text(source.get("name"))}
+        )
+    for register in record.registers:
+        graph.append(_register(register, controller_id, record, data))
+    for mechanism in sorted(used_modules):
+        name, label = SCC_MODULES[mechanism]
+        graph.append(
+            {
+                "@id": "ropa:" + name,
+                "@type": ["skos:Concept", "dpv:OrganisationalMeasure"],
+                "broader": "eu-gdpr:SCCByCommission",
+                "prefLabel": {"en": f"Standard contractual clauses (2021/914), {label}"},
+                "dct:source": {"@id": "https://eur-lex.europa.eu/eli/dec_impl/2021/914/oj"},
+            }
+        )
     document = {"@context": CONTEXT, "@graph": graph}
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _register(register: Entity, controller_id: str, data: CountryData) -> list[dict[str, Any]]:
+def _register(
+    register: Entity, controller_id: str, record: Record, data: CountryData
+) -> dict[str, Any]:
+    """A register as a DPV process, with one nested process per purpose (DPV example E0006)."""
     rid = register.id
-    nodes: list[dict[str, Any]] = []
-    subjects = []
-    for subject in register.get("data_subjects") or []:
-        iri = _iri("register", rid, "subject", subject["id"])
-        subjects.append(iri)
-        nodes.append({"@id": iri, "@type": "dpv:DataSubject", "label": _text(subject["name"])})
-    personal = []
-    for item in register.get("personal_data") or []:
-        iri = _iri("register", rid, "data", item["id"])
-        personal.append(iri)
-        types = ["dpv:PersonalData"] + (
-            ["dpv:SpecialCategoryPersonalData"] if item.get("special_category") else []
-        )
-        nodes.append({"@id": iri, "@type": types, "label": _text(item["name"])})
-    storage = []
-    for index, rule in enumerate(register.get("retention") or []):
-        iri = _iri("register", rid, "retention", str(index + 1))
-        storage.append(iri)
-        node: dict[str, Any] = {"@id": iri, "@type": "dpv:StorageDuration"}
-        if "period" in rule:
-            node["duration"] = f"P{rule['period']}{UNITS[rule['unit']]}"
-        if rule.get("applies_to"):
-            node["description"] = dict(rule["applies_to"])
-        nodes.append(node)
-    processors = [_iri("processor", use["processor"]) for use in register.get("processors") or []]
-    recipients = [_iri("recipient", r) for r in register.get("recipients") or []] + processors
-    sources = [_iri("source", s) for s in register.get("sources") or []]
-    measures = [
-        {"@type": "dpv:TechnicalOrganisationalMeasure", "description": dict(m["description"])}
-        for m in register.get("security_measures") or []
+    node: dict[str, Any] = {
+        "@id": _iri("register", rid),
+        "@type": "dpv:Process",
+        "title": _text(register.get("name")),
+        "modified": register.get("last_reviewed"),
+        "hasResponsibleEntity": {
+            "@type": "dpv:Entity",
+            "hasName": {"@none": str(register.get("owner"))},
+        },
+    }
+    if register.get("role") == "processor":
+        node["hasDataProcessor"] = controller_id
+        node["hasDataController"] = [
+            {"@type": "dpv:DataController", "hasName": _text(x["name"])}
+            for x in register.get("controllers") or []
+        ]
+        node["hasProcess"] = [
+            {"@type": "dpv:Process", "title": _text(p["name"])}
+            for p in register.get("processing") or []
+        ]
+        return node
+    node["hasDataController"] = controller_id
+    node["hasDataSubject"] = [
+        {
+            "@id": _iri("register", rid, "subject", s["id"]),
+            "@type": "dpv:DataSubject",
+            "title": _text(s["name"]),
+        }
+        for s in register.get("data_subjects") or []
     ]
+    node["hasPersonalData"] = [
+        {
+            "@id": _iri("register", rid, "data", d["id"]),
+            "@type": ["dpv:PersonalData"]
+            + (["dpv:SpecialCategoryPersonalData"] if d.get("special_category") else []),
+            "title": _text(d["name"]),
+        }
+        for d in register.get("personal_data") or []
+    ]
+    node["hasDataSource"] = [_iri("source", s) for s in register.get("sources") or []]
+    node["hasRecipient"] = [_iri("recipient", r) for r in register.get("recipients") or []]
+    node["hasDataProcessor"] = [
+        _iri("processor", u["processor"]) for u in register.get("processors") or []
+    ]
+    storage = []
+    for index, rule in enumerate(register.get("retention") or [], start=1):
+        condition: dict[str, Any] = {
+            "@id": _iri("register", rid, "retention", str(index)),
+            "@type": "dpv:StorageDuration",
+        }
+        if "period" in rule:
+            condition["hasDuration"] = {
+                "@type": ["dpv:TemporalDuration", "time:Duration"],
+                "numericDuration": str(rule["period"]),
+                "unitType": UNITS[rule["unit"]],
+            }
+        if rule.get("applies_to"):
+            condition["description"] = dict(rule["applies_to"])
+        storage.append(condition)
+    node["hasStorageCondition"] = storage
+    measures = (record.controller.get("security_measures") if record.controller else None) or []
+    node["hasTechnicalOrganisationalMeasure"] = [
+        {"@type": "dpv:TechnicalOrganisationalMeasure", "description": dict(m["description"])}
+        for m in measures + (register.get("security_measures") or [])
+    ]
+    processes: list[Any] = []
     for purpose in register.get("purposes") or []:
         bases = [LEGAL_BASES[b["basis"]] for b in purpose["legal_bases"]]
         if purpose.get("special_category_condition") in ART9:
@@ -223,42 +323,29 @@ def _register(register: Entity, controller_id: str, data: CountryData) -> list[d
         process: dict[str, Any] = {
             "@id": _iri("register", rid, "purpose", purpose["id"]),
             "@type": "dpv:Process",
-            "label": _text(purpose["name"]),
-            "controller": controller_id,
-            "purpose": {
+            "hasPurpose": {
                 "@id": _iri("register", rid, "purpose", purpose["id"], "purpose"),
                 "@type": "dpv:Purpose",
-                "label": _text(purpose["name"]),
+                "title": _text(purpose["name"]),
             },
-            "legalBasis": bases,
-            "personalData": personal,
-            "dataSubject": subjects,
-            "recipient": recipients,
-            "processor": processors,
-            "source": sources,
-            "storage": storage,
-            "dct:isPartOf": {"@id": _iri("register", rid), "label": _text(register.get("name"))},
+            "hasLegalBasis": bases,
         }
-        interests = [b["interest"] for b in purpose["legal_bases"] if b.get("interest")]
+        interests = [b for b in purpose["legal_bases"] if b.get("interest")]
         if interests:
-            process["dpv:hasLegitimateInterest"] = [
-                {"@type": "dpv:LegitimateInterest", "description": dict(i)} for i in interests
+            process["hasJustification"] = [
+                {"@type": "dpv:Justification", "description": dict(b["interest"])}
+                for b in interests
             ]
-        if measures:
-            process["measure"] = measures
-        nodes.append(process)
-    if register.get("role") == "processor":
-        nodes.append(
-            {
-                "@id": _iri("register", rid),
-                "@type": "dpv:Process",
-                "label": _text(register.get("name")),
-                "processor": controller_id,
-                "description": _text(register.get("description") or register.get("name")),
-                "dpv:hasDataController": [
-                    {"@type": "dpv:DataController", "label": _text(x["name"])}
-                    for x in register.get("controllers") or []
-                ],
-            }
-        )
-    return nodes
+        assessments = [b["lia"] for b in purpose["legal_bases"] if b.get("lia")]
+        if assessments:
+            process["hasAssessment"] = [
+                {"@type": "dpv:LegitimateInterestAssessment", "page": url} for url in assessments
+            ]
+        processes.append(process)
+    processors = record.index("processors")
+    for use in register.get("processors") or []:
+        processor = processors.get(use["processor"])
+        if processor is not None:
+            processes.extend(_transfers(processor, "processor", controller_id, data))
+    node["hasProcess"] = processes
+    return node

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import RDF
 from typer.testing import CliRunner
 
 from ropa.cli import app
+from ropa.dpv import _PROPERTIES as PROPERTIES
 
 ROOT = Path(__file__).resolve().parent.parent
 DPV = rdflib.Namespace("https://w3id.org/dpv#")
@@ -34,26 +35,38 @@ def _typed(graph: rdflib.Graph, cls: rdflib.URIRef) -> list[rdflib.term.Node]:
     return sorted(graph.subjects(RDF.type, cls))
 
 
-def test_record_and_controller(graph: rdflib.Graph) -> None:
+TIME = rdflib.Namespace("http://www.w3.org/2006/time#")
+DCT = rdflib.Namespace("http://purl.org/dc/terms/")
+VOCAB = rdflib.Namespace("urn:ropa:vocab:")
+
+
+def test_record_controller_and_registers(graph: rdflib.Graph) -> None:
     (record,) = _typed(graph, DPV.ROPA)
     (controller,) = graph.objects(record, DPV.hasDataController)
     assert (controller, RDF.type, DPV.DataController) in graph
-    assert set(graph.objects(controller, RDFS.label)) == {
+    assert set(graph.objects(controller, DPV.hasName)) == {
         rdflib.Literal("Askele Ab", lang="sv"),
         rdflib.Literal("Askele Oy", lang="fi"),
         rdflib.Literal("Askele Oy", lang="en"),
     }
+    registers = set(graph.objects(record, DPV.hasProcess))
+    assert registers == {rdflib.URIRef(f"urn:ropa:register:{r}")
+                         for r in ("customers", "marketing", "recruitment", "insights")}  # fmt: skip
+    assert (controller, DPV.hasRight, GDPR.A15) in graph
 
 
 def test_purposes_and_legal_bases(graph: rdflib.Graph) -> None:
-    processes = _typed(graph, DPV.Process)
-    assert len(processes) == 21  # 20 purposes in controller registers + the Insights register
     assert len(_typed(graph, DPV.Purpose)) == 20
+    customers = rdflib.URIRef("urn:ropa:register:customers")
     invoicing = rdflib.URIRef("urn:ropa:register:customers:purpose:invoicing")
+    assert (customers, DPV.hasProcess, invoicing) in graph
+    assert (invoicing, RDF.type, DPV.Process) in graph
     assert (invoicing, DPV.hasLegalBasis, GDPR["A6-1-f"]) in graph
     purpose = next(graph.objects(invoicing, DPV.hasPurpose))
     assert (purpose, RDF.type, DPV.Purpose) in graph
-    assert rdflib.Literal("Fakturering", lang="sv") in set(graph.objects(purpose, RDFS.label))
+    assert rdflib.Literal("Fakturering", lang="sv") in set(graph.objects(purpose, DCT.title))
+    justification = next(graph.objects(invoicing, DPV.hasJustification))
+    assert (justification, RDF.type, DPV.Justification) in graph
     applications = rdflib.URIRef("urn:ropa:register:recruitment:purpose:job-applications")
     assert (applications, DPV.hasLegalBasis, GDPR["A6-1-b"]) in graph
     newsletters = rdflib.URIRef("urn:ropa:register:marketing:purpose:newsletters")
@@ -61,23 +74,62 @@ def test_purposes_and_legal_bases(graph: rdflib.Graph) -> None:
 
 
 def test_transfers(graph: rdflib.Graph) -> None:
-    transfers = _typed(graph, DPV.DataTransfer)
+    transfers = sorted(graph.subjects(DPV.hasProcessing, DPV.CrossBorderTransfer))
     assert len(transfers) == 6
     au = rdflib.URIRef("urn:ropa:processor:activecampaign:transfer:AU")
-    assert (au, DPV.hasCountry, LOC.AU) in graph
-    assert (au, DPV.hasLegalBasis, GDPR["SCCs-C2P"]) in graph
+    assert (au, RDF.type, DPV.Process) in graph
+    assert (au, DPV.hasThirdCountry, LOC.AU) in graph
+    assert (au, DPV.hasLegalBasis, GDPR["A46-2-c"]) in graph
+    assert (au, DPV.hasDataImporter, rdflib.URIRef("urn:ropa:processor:activecampaign")) in graph
+    assert set(graph.objects(au, DPV.hasOrganisationalMeasure)) == {
+        GDPR.SCCByCommission, VOCAB["SCC-2021-914-Module-2"]
+    }  # fmt: skip
     leadfeeder = rdflib.URIRef("urn:ropa:processor:leadfeeder:transfer:US")
-    assert (leadfeeder, DPV.hasLegalBasis, GDPR["SCCs-P2P"]) in graph
+    assert VOCAB["SCC-2021-914-Module-3"] in set(
+        graph.objects(leadfeeder, DPV.hasOrganisationalMeasure)
+    )
+    module = VOCAB["SCC-2021-914-Module-3"]
+    assert (
+        module,
+        rdflib.URIRef("http://www.w3.org/2004/02/skos/core#broader"),
+        GDPR.SCCByCommission,
+    ) in graph
+    marketing = rdflib.URIRef("urn:ropa:register:marketing")
+    assert (marketing, DPV.hasProcess, leadfeeder) in graph
 
 
 def test_processors_data_and_retention(graph: rdflib.Graph) -> None:
     assert len(_typed(graph, DPV.DataProcessor)) == 13
     mailchimp = rdflib.URIRef("urn:ropa:processor:mailchimp")
     assert set(graph.objects(mailchimp, DPV.hasCountry)) == {LOC.US}
+    agreement = next(graph.objects(mailchimp, DPV.hasLegalMeasure))
+    assert (agreement, RDF.type, DPV.ControllerProcessorAgreement) in graph
     leads = rdflib.URIRef("urn:ropa:register:marketing:retention:1")
     assert (leads, RDF.type, DPV.StorageDuration) in graph
-    assert str(next(graph.objects(leads, DPV.hasDuration))) == "P24M"
+    duration = next(graph.objects(leads, DPV.hasDuration))
+    assert (duration, RDF.type, DPV.TemporalDuration) in graph
+    assert float(next(graph.objects(duration, TIME.numericDuration))) == 24
+    assert (duration, TIME.unitType, TIME.unitMonth) in graph
     assert len(_typed(graph, DPV.PersonalData)) == 12
+
+
+def test_every_dpv_term_is_a_dpv_2_3_term(graph: rdflib.Graph) -> None:
+    # Checked against w3c/dpv 2.3 (dpv, legal/eu/gdpr, loc modules); a typo would silently
+    # produce a term no other tool understands.
+    known = {
+        "ROPA", "Process", "Purpose", "DataController", "DataProcessor", "Organisation",
+        "DataProtectionAuthority", "DataSubject", "PersonalData", "SpecialCategoryPersonalData",
+        "Recipient", "DataSource", "DataSubjectDataSource", "StorageDuration", "TemporalDuration",
+        "TechnicalOrganisationalMeasure", "OrganisationalMeasure", "Justification",
+        "LegitimateInterestAssessment", "DataTransferImpactAssessment",
+        "ControllerProcessorAgreement", "Entity", "CrossBorderTransfer",
+    } | set(PROPERTIES)  # fmt: skip
+    used = {str(t) for triple in graph for t in triple if isinstance(t, rdflib.URIRef)}
+    dpv_terms = {u.removeprefix(str(DPV)) for u in used if u.startswith(str(DPV))}
+    assert dpv_terms <= known, dpv_terms - known
+    gdpr_terms = {u.removeprefix(str(GDPR)) for u in used if u.startswith(str(GDPR))}
+    assert gdpr_terms == {"A6-1-a", "A6-1-b", "A6-1-f", "A46-2-c", "SCCByCommission",
+                          "A15", "A16", "A17", "A18", "A20", "A21", "A77"}  # fmt: skip
 
 
 def test_jsonld_is_byte_identical(tmp_path: Path) -> None:
