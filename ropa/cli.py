@@ -364,6 +364,161 @@ def export(
     sys.stderr.write(f"wrote {written[0]}\n")
 
 
+class DiffFormat(str, enum.Enum):
+    text = "text"
+    md = "md"
+    json = "json"
+
+
+def _side(value: str, folder: Path, repository: object) -> tuple[str, object]:
+    """A record from a directory, or from a git revision of the repository."""
+    from ropa import schema
+    from ropa.errors import UsageError
+    from ropa.history import Repository
+    from ropa.record import Record
+    from ropa.validate import load_record
+
+    if Path(value).is_dir():
+        _, documents, problems = load_record(Path(value))
+        label = value
+    else:
+        assert isinstance(repository, Repository)
+        commit, documents, problems = repository.load(value)
+        label = f"{value} ({commit[:12]})"
+    for doc in documents:
+        problems.extend(schema.check(doc))
+    if problems:
+        sys.stderr.write("".join(p.format() + "\n" for p in sorted(problems)))
+        raise UsageError(f"the record at {label} cannot be read; fix the problems above")
+    return label, Record.assemble(documents)
+
+
+@app.command(epilog="Exit codes: 0 no material change, 1 material changes, 2 usage or input error.")
+def diff(
+    old: Annotated[str, typer.Argument(help="The old version: a git revision or a folder.")],
+    new: Annotated[str, typer.Argument(help="The new version: a git revision or a folder.")],
+    path: Annotated[
+        Path, typer.Option("--path", help="The record's folder in the repository, for revisions.")
+    ] = Path("registers"),
+    output_format: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="text, md or json.")
+    ] = DiffFormat.text,
+) -> None:
+    """Compare two versions of a record in its own terms, material changes first in mind.
+
+    Revisions are read through git (`git show REV:path`); the work tree is not touched.
+    """
+    import json
+
+    from ropa import countries
+    from ropa import diff as differ
+    from ropa.errors import UsageError
+    from ropa.history import Repository
+
+    try:
+        repository = None
+        if not (Path(old).is_dir() and Path(new).is_dir()):
+            repository = Repository.find(path)
+        old_label, old_record = _side(old, path, repository)
+        new_label, new_record = _side(new, path, repository)
+    except UsageError as exc:
+        raise _fail(str(exc)) from None
+    changes = differ.diff(old_record, new_record, countries.load())  # type: ignore[arg-type]
+    material = [c for c in changes if c.material]
+    if output_format is DiffFormat.json:
+        document = {
+            "old": old_label,
+            "new": new_label,
+            "material": bool(material),
+            "changes": [
+                {
+                    "class": c.kind,
+                    "rule": c.rule,
+                    "subject": c.subject,
+                    "description": c.description,
+                }
+                for c in changes
+            ],
+        }
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    elif output_format is DiffFormat.md:
+        from ropa.render import md_escape
+
+        lines = [f"# Changes from {md_escape(old_label)} to {md_escape(new_label)}", ""]
+        editorial = [c for c in changes if not c.material]
+        for title, group in (("Material changes", material), ("Editorial changes", editorial)):
+            lines += [f"## {title}", ""]
+            lines += [f"- {md_escape(c.subject)}: {md_escape(c.description)}" for c in group] or [
+                "- none"
+            ]
+            lines.append("")
+        sys.stdout.write("\n".join(lines))
+    else:
+        sys.stdout.write("".join(c.format() + "\n" for c in changes))
+        sys.stderr.write(
+            f"{len(material)} material, {len(changes) - len(material)} editorial"
+            f" change{'s' * (len(changes) != 1)} from {old_label} to {new_label}\n"
+        )
+    raise typer.Exit(1 if material else 0)
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+def review(
+    path: Annotated[
+        Path, typer.Argument(help="The record: a folder of YAML files or one file.")
+    ] = Path("registers"),
+    within: Annotated[
+        int,
+        typer.Option(
+            "--within", metavar="DAYS", help="Also list reviews due within this many days."
+        ),
+    ] = 30,
+    today: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--today", metavar="YYYY-MM-DD", help="Judge review dates as of this day."),
+    ] = None,
+) -> None:
+    """List the policy and the registers whose review is due or overdue, by due date."""
+    import datetime
+
+    from ropa import countries, rules
+    from ropa.errors import UsageError
+    from ropa.record import Record
+    from ropa.rules.review import reviews
+    from ropa.validate import load_record
+    from ropa.validate import today as default_today
+
+    try:
+        on = _parse_date(today) or default_today()
+        _, documents, problems = load_record(path)
+    except UsageError as exc:
+        raise _fail(str(exc)) from None
+    if problems:
+        sys.stderr.write("".join(p.format() + "\n" for p in problems))
+        raise typer.Exit(2)
+    record = Record.assemble(documents)
+    context = rules.Context(record, countries.load(), on)
+    owners = {r.id: str(r.get("owner")) for r in record.registers}
+    rows = []
+    for item in reviews(context):
+        if item.due <= on + datetime.timedelta(days=within):
+            status = "overdue" if item.due < on else "due"
+            owner = (
+                owners.get(item.register or "", "")
+                if item.register
+                else str((record.controller.get("email") if record.controller else "") or "")
+            )
+            rows.append((item.due, status, item.what, item.last.isoformat(), owner))
+    rows.sort(key=lambda row: (row[0], row[2]))
+    for due, status, what, last, owner in rows:
+        sys.stdout.write(
+            f"{due.isoformat()}  {status:<7}  {what:<24}  last {last}  owner {owner}\n"
+        )
+    sys.stderr.write(
+        f"{len(rows)} review{'s' * (len(rows) != 1)} due or overdue as of {on.isoformat()}\n"
+    )
+
+
 @app.command(name="rules")
 def list_rules(
     rule_id: Annotated[

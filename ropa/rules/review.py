@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from ropa.problem import Severity
 from ropa.record import Place
@@ -27,6 +28,30 @@ def _parse(value: object) -> datetime.date | None:
         return datetime.date.fromisoformat(value)
     except ValueError:
         return None
+
+
+@dataclass(frozen=True)
+class Review:
+    """A review obligation: what, when it was last done, when it is due, and where."""
+
+    what: str
+    register: str | None
+    last: datetime.date
+    due: datetime.date
+    months: int
+
+
+def reviews(context: Context) -> list[Review]:
+    """The policy's and every register's review, with due dates."""
+    found = []
+    for place, _, day, months in _reviews(context):
+        register = None
+        if place.path[:1] == ("registers",):
+            entity = place.doc.data["registers"][place.path[1]]
+            register = entity.get("id")
+        label = f"register {register}" if register else "privacy policy"
+        found.append(Review(label, register, day, add_months(day, months), months))
+    return found
 
 
 def _reviews(context: Context) -> Iterator[tuple[Place, str, datetime.date, int]]:

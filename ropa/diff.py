@@ -1,0 +1,368 @@
+"""Changes between two versions of a record, in the record's own terms.
+
+Each change is `material` (people must be told before it takes effect; customers are owed
+notice of a new sub-processor, Art. 28(2)) or `editorial`. The classification rules:
+
+| rule | change | class |
+|---|---|---|
+| processor-added | a new processor | material |
+| processor-removed | a processor is no longer used | editorial |
+| legal-entity-changed | a processor's legal entity changed: a different company | material |
+| transfer-added | a processor or recipient gains a country outside the EU/EEA | material |
+| country-added | a processor or recipient gains a country inside the EU/EEA | editorial |
+| country-removed | a processor or recipient loses a country | editorial |
+| mechanism-changed | the safeguard of a transfer changed (people were told the old one) | material |
+| register-added / register-removed | a register appears / disappears | material / editorial |
+| purpose-added / purpose-removed | a purpose of a register | material / editorial |
+| legal-basis-added / legal-basis-removed | an Art. 6 basis of a purpose | material / editorial |
+| data-added / data-removed | a personal data or data subject category of a register | material / editorial |
+| recipient-added / recipient-removed | a recipient of a register | material / editorial |
+| processor-use-added / processor-use-removed | a register starts / stops using a processor | material / editorial |
+| retention-longer / retention-shorter | a retention period grows / shrinks | material / editorial |
+| retention-changed | a retention rule changes in a way that cannot be compared, or a rule is added or removed | material |
+| text-changed | a text changed in the controller's first language | editorial |
+| translation-changed | only other languages of a text changed | editorial |
+| field-changed | any other field (owner, review date, contact, notes...) | editorial |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ropa.countries import CountryData
+from ropa.record import Entity, Record
+
+DAYS = {"days": 1, "weeks": 7, "months": 30, "years": 365}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change, with where it is and whether it is material."""
+
+    material: bool
+    rule: str
+    subject: str
+    description: str
+
+    @property
+    def kind(self) -> str:
+        return "material" if self.material else "editorial"
+
+    def format(self) -> str:
+        return f"{self.kind:<9} {self.subject}: {self.description} [{self.rule}]"
+
+
+def _name(value: Any, languages: list[str]) -> str:
+    if isinstance(value, dict):
+        for lang in languages:
+            if lang in value:
+                return str(value[lang])
+        return str(next(iter(value.values()), ""))
+    return "" if value is None else str(value)
+
+
+class Differ:
+    """Compares two assembled records."""
+
+    def __init__(self, old: Record, new: Record, countries: CountryData) -> None:
+        self.old, self.new, self.countries = old, new, countries
+        self.languages = new.languages or old.languages
+        every = set(old.languages) | set(new.languages)
+        self.text_keys = every or {"sv", "fi", "en"}
+
+    def name(self, value: Any) -> str:
+        return _name(value, self.languages)
+
+    def changes(self) -> list[Change]:
+        return list(self._all())
+
+    def _all(self) -> Iterator[Change]:
+        old_c, new_c = self.old.controller, self.new.controller
+        if old_c is not None and new_c is not None:
+            yield from self._fields("controller", old_c.data, new_c.data, set())
+        yield from self._catalogue("processors", "processor", self._processor)
+        yield from self._catalogue("recipients", "recipient", self._holder)
+        for name in ("sources", "data_categories", "purpose_groups"):
+            yield from self._catalogue(name, name.rstrip("s").replace("_", " "), None)
+        yield from self._registers()
+
+    # --- catalogues ------------------------------------------------------------------------
+
+    def _catalogue(self, catalogue: str, noun: str, compare: Any) -> Iterator[Change]:
+        old, new = self.old.index(catalogue), self.new.index(catalogue)
+        material_add = catalogue in ("processors", "recipients")
+        for key, entity in new.items():
+            subject = f"{catalogue}/{key}"
+            if key not in old:
+                rule = f"{noun.replace(' ', '-')}-added"
+                yield Change(material_add, rule, subject, f"{noun} added: {self._describe(entity)}")
+            elif compare is not None:
+                yield from compare(subject, old[key], entity)
+            else:
+                yield from self._fields(subject, old[key].data, entity.data, set())
+        for key, entity in old.items():
+            if key not in new:
+                rule = f"{noun.replace(' ', '-')}-removed"
+                yield Change(
+                    False, rule, f"{catalogue}/{key}", f"{noun} removed: {self._describe(entity)}"
+                )
+
+    def _describe(self, entity: Entity) -> str:
+        parts = [self.name(entity.get("system") or entity.get("name"))]
+        if entity.get("legal_entity"):
+            parts.append(str(entity.get("legal_entity")))
+        if entity.get("countries"):
+            parts.append("in " + ", ".join(entity.get("countries")))
+        transfers = [f"{t['country']} {t['mechanism']}" for t in entity.get("transfers") or []]
+        if transfers:
+            parts.append("transfers " + ", ".join(transfers))
+        return "; ".join(p for p in parts if p)
+
+    def _places(self, entity: Entity) -> set[str]:
+        return {m for code in entity.get("countries") or [] for m in self.countries.expand(code)}
+
+    def _holder(self, subject: str, old: Entity, new: Entity) -> Iterator[Change]:
+        before, after = self._places(old), self._places(new)
+        for code in sorted(after - before):
+            if self.countries.in_eea(code):
+                yield Change(False, "country-added", subject, f"now also in {code}")
+            else:
+                mechanism = next(
+                    (t["mechanism"] for t in new.get("transfers") or []
+                     if self.countries.canonical(t["country"]) == code),
+                    "no mechanism",
+                )  # fmt: skip
+                yield Change(
+                    True,
+                    "transfer-added",
+                    subject,
+                    f"new transfer outside the EU/EEA: {code} ({mechanism})",
+                )
+        removed = sorted(before - after)
+        if removed:
+            regions = [
+                c
+                for c in old.get("countries") or []
+                if c in self.countries.regions and c not in (new.get("countries") or [])
+            ]
+            shown = regions + [
+                c for c in removed if not any(c in self.countries.expand(r) for r in regions)
+            ]
+            yield Change(False, "country-removed", subject, f"no longer in {', '.join(shown)}")
+        old_t = {
+            self.countries.canonical(t["country"]) or t["country"]: t["mechanism"]
+            for t in old.get("transfers") or []
+        }
+        for transfer in new.get("transfers") or []:
+            code = self.countries.canonical(transfer["country"]) or transfer["country"]
+            if code in old_t and old_t[code] != transfer["mechanism"]:
+                yield Change(True, "mechanism-changed", subject,
+                             f"transfer to {code} now rests on {transfer['mechanism']} (was {old_t[code]})")  # fmt: skip
+        yield from self._fields(subject, old.data, new.data, {"countries", "transfers"})
+
+    def _processor(self, subject: str, old: Entity, new: Entity) -> Iterator[Change]:
+        if old.get("legal_entity") != new.get("legal_entity"):
+            yield Change(True, "legal-entity-changed", subject,
+                         f"legal entity {old.get('legal_entity')} -> {new.get('legal_entity')}")  # fmt: skip
+        yield from self._holder(subject, old, new)
+
+    # --- registers -------------------------------------------------------------------------
+
+    def _registers(self) -> Iterator[Change]:
+        old = {r.id: r for r in self.old.registers}
+        new = {r.id: r for r in self.new.registers}
+        for key, register in new.items():
+            subject = f"registers/{key}"
+            if key not in old:
+                yield Change(
+                    True,
+                    "register-added",
+                    subject,
+                    f"register added: {self.name(register.get('name'))}",
+                )
+            else:
+                yield from self._register(subject, old[key], register)
+        for key, register in old.items():
+            if key not in new:
+                yield Change(False, "register-removed", f"registers/{key}",
+                             f"register removed: {self.name(register.get('name'))}")  # fmt: skip
+
+    def _items(
+        self, subject: str, old: Entity, new: Entity, key: str, noun: str, rule: str
+    ) -> Iterator[Change]:
+        before = {item.id: item for item in old.entities(key)}
+        after = {item.id: item for item in new.entities(key)}
+        for item_id, item in after.items():
+            if item_id not in before:
+                yield Change(
+                    True, f"{rule}-added", subject, f"{noun} added: {self.name(item.get('name'))}"
+                )
+            else:
+                yield from self._fields(f"{subject}/{key}/{item_id}", before[item_id].data, item.data,
+                                        {"legal_bases"})  # fmt: skip
+        for item_id, item in before.items():
+            if item_id not in after:
+                yield Change(
+                    False,
+                    f"{rule}-removed",
+                    subject,
+                    f"{noun} removed: {self.name(item.get('name'))}",
+                )
+
+    def _refs(self, subject: str, old: list[Any], new: list[Any], noun: str, rule: str,
+              names: dict[str, Entity]) -> Iterator[Change]:  # fmt: skip
+        for ref in new:
+            if ref not in old:
+                label = (
+                    self.name(names[ref].get("system") or names[ref].get("name"))
+                    if ref in names
+                    else ref
+                )
+                yield Change(True, f"{rule}-added", subject, f"{noun} added: {label}")
+        for ref in old:
+            if ref not in new:
+                yield Change(False, f"{rule}-removed", subject, f"{noun} removed: {ref}")
+
+    def _register(self, subject: str, old: Entity, new: Entity) -> Iterator[Change]:
+        yield from self._items(subject, old, new, "purposes", "purpose", "purpose")
+        yield from self._bases(subject, old, new)
+        yield from self._items(subject, old, new, "personal_data", "personal data category", "data")
+        yield from self._items(subject, old, new, "data_subjects", "data subject category", "data")
+        yield from self._items(subject, old, new, "processing", "category of processing", "purpose")
+        yield from self._refs(subject, old.get("recipients") or [], new.get("recipients") or [],
+                              "recipient", "recipient", self.new.index("recipients"))  # fmt: skip
+        yield from self._refs(subject, old.get("sources") or [], new.get("sources") or [],
+                              "source", "source", self.new.index("sources"))  # fmt: skip
+        old_uses = {u["processor"]: u for u in old.get("processors") or []}
+        new_uses = {u["processor"]: u for u in new.get("processors") or []}
+        yield from self._refs(subject, list(old_uses), list(new_uses), "processor",
+                              "processor-use", self.new.index("processors"))  # fmt: skip
+        for ref, use in new_uses.items():
+            if ref in old_uses:
+                yield from self._fields(f"{subject}/processors/{ref}", old_uses[ref], use, set())
+        yield from self._retention(subject, old.get("retention") or [], new.get("retention") or [])
+        skip = {"purposes", "personal_data", "data_subjects", "processing", "recipients", "sources",
+                "processors", "retention"}  # fmt: skip
+        yield from self._fields(subject, old.data, new.data, skip)
+
+    def _bases(self, subject: str, old: Entity, new: Entity) -> Iterator[Change]:
+        before = {p.id: p for p in old.entities("purposes")}
+        for purpose in new.entities("purposes"):
+            if purpose.id not in before:
+                continue
+            old_bases = {b["basis"]: b for b in before[purpose.id].get("legal_bases") or []}
+            new_bases = {b["basis"]: b for b in purpose.get("legal_bases") or []}
+            where = f"{subject}/purposes/{purpose.id}"
+            for basis in new_bases:
+                if basis not in old_bases:
+                    yield Change(True, "legal-basis-added", where, f"legal basis added: {basis}")
+                else:
+                    yield from self._fields(
+                        f"{where}/legal_bases/{basis}", old_bases[basis], new_bases[basis], set()
+                    )
+            for basis in old_bases:
+                if basis not in new_bases:
+                    yield Change(
+                        False, "legal-basis-removed", where, f"legal basis removed: {basis}"
+                    )
+
+    def _retention(
+        self, subject: str, old: list[dict[str, Any]], new: list[dict[str, Any]]
+    ) -> Iterator[Change]:
+        for index, (before, after) in enumerate(zip(old, new, strict=False), start=1):
+            if before == after:
+                continue
+            structural = {k: v for k, v in before.items() if k not in ("applies_to", "note")}
+            changed = {k: v for k, v in after.items() if k not in ("applies_to", "note")}
+            where = f"{subject}/retention/{index}"
+            if structural == changed:
+                yield from self._fields(where, before, after, set())
+                continue
+            old_days, new_days = self._days(before), self._days(after)
+            comparable = {k: v for k, v in structural.items() if k not in ("period", "unit")} == {
+                k: v for k, v in changed.items() if k not in ("period", "unit")
+            }
+            if (
+                comparable
+                and old_days is not None
+                and new_days is not None
+                and old_days != new_days
+            ):
+                longer = new_days > old_days
+                yield Change(longer, "retention-longer" if longer else "retention-shorter", where,
+                             f"retention {self._period(before)} -> {self._period(after)}")  # fmt: skip
+            else:
+                yield Change(True, "retention-changed", where, "retention rule changed")
+        for index in range(len(old) + 1, len(new) + 1):
+            yield Change(
+                True, "retention-changed", f"{subject}/retention/{index}", "retention rule added"
+            )
+        for index in range(len(new) + 1, len(old) + 1):
+            yield Change(
+                True, "retention-changed", f"{subject}/retention/{index}", "retention rule removed"
+            )
+
+    @staticmethod
+    def _days(rule: dict[str, Any]) -> int | None:
+        if "period" not in rule:
+            return None
+        return int(rule["period"]) * DAYS[rule["unit"]]
+
+    @staticmethod
+    def _period(rule: dict[str, Any]) -> str:
+        return f"{rule['period']} {rule['unit']}"
+
+    # --- any other field ------------------------------------------------------------------
+
+    def _is_text(self, value: Any) -> bool:
+        return (
+            isinstance(value, dict)
+            and bool(value)
+            and all(k in self.text_keys for k in value)
+            and all(isinstance(v, str) for v in value.values())
+        )
+
+    def _fields(
+        self, subject: str, old: Any, new: Any, skip: set[str], path: str = ""
+    ) -> Iterator[Change]:
+        if old == new:
+            return
+        if self._is_text(old) and self._is_text(new):
+            first = self.languages[0] if self.languages else None
+            changed = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+            where = f"{subject}{path}"
+            if first in changed:
+                yield Change(False, "text-changed", where, f"text changed ({', '.join(changed)})")
+            else:
+                yield Change(
+                    False,
+                    "translation-changed",
+                    where,
+                    f"translation changed ({', '.join(changed)})",
+                )
+            return
+        if isinstance(old, dict) and isinstance(new, dict):
+            for key in [*new, *(k for k in old if k not in new)]:
+                if key in skip:
+                    continue
+                yield from self._fields(subject, old.get(key), new.get(key), set(), f"{path}.{key}")
+            return
+        if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+            for index, (a, b) in enumerate(zip(old, new, strict=True)):
+                yield from self._fields(subject, a, b, set(), f"{path}[{index}]")
+            return
+        yield Change(False, "field-changed", f"{subject}{path}", f"{_short(old)} -> {_short(new)}")
+
+
+def _short(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def diff(old: Record, new: Record, countries: CountryData) -> list[Change]:
+    """Every change from `old` to `new`, in record order."""
+    return Differ(old, new, countries).changes()
