@@ -123,7 +123,9 @@ class Differ:
     def _places(self, entity: Entity) -> set[str]:
         return {m for code in entity.get("countries") or [] for m in self.countries.expand(code)}
 
-    def _holder(self, subject: str, old: Entity, new: Entity) -> Iterator[Change]:
+    def _holder(
+        self, subject: str, old: Entity, new: Entity, handled: frozenset[str] = frozenset()
+    ) -> Iterator[Change]:
         before, after = self._places(old), self._places(new)
         for code in sorted(after - before):
             if self.countries.in_eea(code):
@@ -160,13 +162,13 @@ class Differ:
             if code in old_t and old_t[code] != transfer["mechanism"]:
                 yield Change(True, "mechanism-changed", subject,
                              f"transfer to {code} now rests on {transfer['mechanism']} (was {old_t[code]})")  # fmt: skip
-        yield from self._fields(subject, old.data, new.data, {"countries", "transfers"})
+        yield from self._fields(subject, old.data, new.data, {"countries", "transfers", *handled})
 
     def _processor(self, subject: str, old: Entity, new: Entity) -> Iterator[Change]:
         if old.get("legal_entity") != new.get("legal_entity"):
             yield Change(True, "legal-entity-changed", subject,
                          f"legal entity {old.get('legal_entity')} -> {new.get('legal_entity')}")  # fmt: skip
-        yield from self._holder(subject, old, new)
+        yield from self._holder(subject, old, new, frozenset({"legal_entity"}))
 
     # --- registers -------------------------------------------------------------------------
 

@@ -42,12 +42,15 @@ class Repository:
 
     @classmethod
     def find(cls, record: Path) -> Repository:
-        """The repository holding `record` (a folder, which need not exist in the work tree)."""
-        start = record if record.is_dir() else Path.cwd()
+        """The repository around the working directory, and the record folder inside it (the
+        folder need not exist in the work tree: it may exist only at older revisions)."""
+        start = Path.cwd()
         try:
             root = Path(_git(["rev-parse", "--show-toplevel"], start).decode().strip())
         except _GitError:
-            raise UsageError(f"{start}: not inside a git repository") from None
+            raise UsageError(
+                f"{start}: not inside a git repository; run ropa diff in one, or compare two folders"
+            ) from None
         absolute = (Path.cwd() / record).resolve()
         try:
             folder = absolute.relative_to(root.resolve()).as_posix()

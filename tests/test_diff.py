@@ -1,0 +1,277 @@
+"""`ropa diff` and `ropa review` on real git histories built in a temporary repository."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ropa.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+runner = CliRunner()
+CALENDLY = """  - id: calendly
+    system: Calendly
+    legal_entity: Calendly LLC
+    countries: [US]
+    transfers:
+      - country: US
+        mechanism: scc_m2
+    dpa: {signed: true}
+
+"""
+CALENDLY_USE = """      - processor: calendly
+        purpose:
+          sv: Kalendertjänst
+          fi: Kalenteripalvelu
+          en: Calendar service
+"""
+
+
+def _git(repo: Path, *args: str, date: str = "2026-01-01T12:00:00+00:00") -> str:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "DPO", "GIT_AUTHOR_EMAIL": "dpo@example.com",
+        "GIT_COMMITTER_NAME": "DPO", "GIT_COMMITTER_EMAIL": "dpo@example.com",
+        "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date,
+    }  # fmt: skip
+    done = subprocess.run(
+        ["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    repo = tmp_path_factory.mktemp("repo")
+    _git(repo, "init", "-q", "-b", "main")
+    (repo / "README.md").write_text("policy repo\n")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "start", date="2025-12-01T12:00:00+00:00")
+    _git(repo, "tag", "empty")
+    registers = repo / "registers"
+    shutil.copytree(ROOT / "registers", registers)
+    _edit(registers / "processors.yaml", CALENDLY, "")
+    _edit(registers / "customers.yaml", CALENDLY_USE, "")
+    _edit(registers / "customers.yaml", "sv: Fakturering", "sv: Fakturerng")
+    _git(repo, "add", "-A")
+    _git(
+        repo, "commit", "-q", "-m", "Record as of the 2022 policy", date="2026-01-05T09:00:00+00:00"
+    )
+    _git(repo, "tag", "v0")
+    _edit(
+        registers / "processors.yaml",
+        "  - id: bi-book",
+        CALENDLY.rstrip("\n") + "\n\n  - id: bi-book",
+    )
+    _edit(
+        registers / "customers.yaml",
+        "      - processor: bi-book",
+        CALENDLY_USE + "      - processor: bi-book",
+    )
+    _git(repo, "commit", "-q", "-am", "Add Calendly", date="2026-02-10T09:00:00+00:00")
+    _git(repo, "tag", "v1")
+    _edit(registers / "processors.yaml", "    countries: [EU, US, AU]\n    transfers:\n      - country: US\n        mechanism: scc_m2\n",
+          "    countries: [AU]\n    transfers:\n")  # fmt: skip
+    _git(
+        repo,
+        "commit",
+        "-q",
+        "-am",
+        "ActiveCampaign moves to Australia only",
+        date="2026-03-15T09:00:00+00:00",
+    )
+    _git(repo, "tag", "v2")
+    _edit(registers / "marketing.yaml", "        period: 24\n", "        period: 12\n")
+    _git(repo, "commit", "-q", "-am", "Shorten lead retention", date="2026-04-20T09:00:00+00:00")
+    _git(repo, "tag", "v3")
+    _edit(registers / "customers.yaml", "sv: Fakturerng", "sv: Fakturering")
+    _git(repo, "commit", "-q", "-am", "Fix a Swedish typo", date="2026-05-25T09:00:00+00:00")
+    _git(repo, "tag", "v4")
+    return repo
+
+
+def _diff(repo: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> object:
+    monkeypatch.chdir(repo)
+    return runner.invoke(app, ["diff", *args])
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "exit_code", "output"),
+    [
+        ("v0", "v1", 1,
+         "material  processors/calendly: processor added: Calendly; Calendly LLC; in US; transfers US scc_m2 [processor-added]\n"
+         "material  registers/customers: processor added: Calendly [processor-use-added]\n"),
+        ("v1", "v2", 0, "editorial processors/activecampaign: no longer in EU, US [country-removed]\n"),
+        ("v2", "v3", 0,
+         "editorial registers/marketing/retention/1: retention 24 months -> 12 months [retention-shorter]\n"),
+        ("v3", "v4", 0,
+         "editorial registers/customers/purposes/invoicing.name: text changed (sv) [text-changed]\n"),
+        ("v3", "v2", 1,
+         "material  registers/marketing/retention/1: retention 12 months -> 24 months [retention-longer]\n"),
+        ("v4", "v4", 0, ""),
+    ],
+)  # fmt: skip
+def test_diff_between_revisions(repo: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str,
+                                exit_code: int, output: str) -> None:  # fmt: skip
+    result = _diff(repo, monkeypatch, old, new)
+    assert result.stdout == output
+    assert result.exit_code == exit_code
+    assert result.stderr.startswith(f"{output.count('material  ')} material, ")
+
+
+def test_whole_history_is_material(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = _diff(repo, monkeypatch, "v0", "HEAD", "--format", "json")
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    assert document["material"] is True
+    # In record order: processors as listed, then registers; the typo and its fix cancel out
+    # nothing (v0 had the typo, HEAD has the fixed text).
+    assert [(c["class"], c["rule"], c["subject"]) for c in document["changes"]] == [
+        ("editorial", "country-removed", "processors/activecampaign"),
+        ("material", "processor-added", "processors/calendly"),
+        ("editorial", "text-changed", "registers/customers/purposes/invoicing.name"),
+        ("material", "processor-use-added", "registers/customers"),
+        ("editorial", "retention-shorter", "registers/marketing/retention/1"),
+    ]
+    assert document["old"].startswith("v0 (") and document["new"].startswith("HEAD (")
+
+
+def test_translation_only_change(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(repo / "registers", old)
+    shutil.copytree(repo / "registers", new)
+    _edit(new / "customers.yaml", "en: Invoicing", "en: Billing")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["diff", "old", "new"])
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "editorial registers/customers/purposes/invoicing.name: translation changed (en) [translation-changed]\n"
+    )
+
+
+def test_markdown_format(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = _diff(repo, monkeypatch, "v1", "v3", "--format", "md")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("# Changes from v1 (")
+    assert lines[2:] == [
+        "## Material changes", "", "- none", "",
+        "## Editorial changes", "",
+        "- processors/activecampaign: no longer in EU, US",
+        "- registers/marketing/retention/1: retention 24 months -\\> 12 months",
+    ]  # fmt: skip
+
+
+def test_more_material_changes(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(repo / "registers", old)
+    shutil.copytree(repo / "registers", new)
+    _edit(new / "processors.yaml", "legal_entity: Intuit Inc.", "legal_entity: Mailchimp Ltd")
+    _edit(new / "processors.yaml", "    countries: [EU]\n    dpa: {signed: true}\n\n  - id: mailchimp",
+          "    countries: [EU, JP]\n    transfers:\n      - country: JP\n        mechanism: adequacy\n    dpa: {signed: true}\n\n  - id: mailchimp")  # fmt: skip
+    _edit(new / "recruitment.yaml", "          - basis: contract\n",
+          "          - basis: contract\n          - basis: consent\n            withdrawal: [{kind: email}]\n")  # fmt: skip
+    _edit(
+        new / "recruitment.yaml",
+        "    recipients: [partners, authorities]",
+        "    recipients: [partners, authorities, forums]",
+    )
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["diff", "old", "new"])
+    assert result.exit_code == 1, result.stderr
+    assert result.stdout == (
+        "material  processors/google-analytics: new transfer outside the EU/EEA: JP (adequacy) [transfer-added]\n"
+        "material  processors/mailchimp: legal entity Intuit Inc. -> Mailchimp Ltd [legal-entity-changed]\n"
+        "material  registers/recruitment/purposes/job-applications: legal basis added: consent [legal-basis-added]\n"
+        "material  registers/recruitment: recipient added: Askeles forum, såsom YouTube eller LinkedIn [recipient-added]\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nope", "HEAD"], "ropa: error: 'nope' is not a commit in {repo}\n"),
+        (
+            ["empty", "HEAD"],
+            "ropa: error: no record at {empty}: registers has no .yaml files there\n",
+        ),
+        (
+            ["--path", "/etc", "v0", "v1"],
+            "ropa: error: /etc: the path is outside the repository {repo}\n",
+        ),
+        (
+            ["--path", "docs", "v0", "v1"],
+            "ropa: error: no record at {v0}: docs has no .yaml files there\n",
+        ),
+        (["--", "-x", "HEAD"], "ropa: error: '-x' is not a git revision\n"),
+    ],
+)
+def test_errors_exit_2(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
+) -> None:
+    result = _diff(repo, monkeypatch, *args)
+    empty = _git(repo, "rev-parse", "empty")[:12]
+    v0 = _git(repo, "rev-parse", "v0")[:12]
+    assert result.exit_code == 2
+    assert result.stderr == message.format(repo=repo, empty=empty, v0=v0)
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_outside_a_repository_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "registers").mkdir()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    result = runner.invoke(app, ["diff", "HEAD~1", "HEAD"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"ropa: error: {tmp_path}: not inside a git repository; run ropa diff in one,"
+        " or compare two folders\n"
+    )
+
+
+def test_the_work_tree_is_not_touched(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (repo / "registers" / "marketing.yaml").write_text(
+        (repo / "registers" / "marketing.yaml").read_text() + "# uncommitted\n"
+    )
+    head = _git(repo, "rev-parse", "HEAD")
+    status = _git(repo, "status", "--porcelain")
+    _diff(repo, monkeypatch, "v0", "v2")
+    assert _git(repo, "rev-parse", "HEAD") == head
+    assert _git(repo, "status", "--porcelain") == status
+    _git(repo, "checkout", "--", "registers/marketing.yaml")
+
+
+def test_review_lists_due_and_overdue_by_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registers = tmp_path / "registers"
+    shutil.copytree(ROOT / "registers", registers)
+    _edit(registers / "customers.yaml", "last_reviewed: 2022-11-02", "last_reviewed: 2026-01-10")
+    _edit(registers / "marketing.yaml", "last_reviewed: 2022-11-02", "last_reviewed: 2025-12-20")
+    _edit(registers / "recruitment.yaml", "last_reviewed: 2022-11-02", "last_reviewed: 2026-06-01")
+    _edit(registers / "insights.yaml", "last_reviewed: 2022-11-02", "last_reviewed: 2025-11-01")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["review", "--today", "2026-11-25"])
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "2023-11-02  overdue  privacy policy            last 2022-11-02  owner privacy@askele.fi\n"
+        "2026-11-01  overdue  register insights         last 2025-11-01  owner privacy@askele.fi\n"
+        "2026-12-20  due      register marketing        last 2025-12-20  owner privacy@askele.fi\n"
+    )
+    assert result.stderr == "3 reviews due or overdue as of 2026-11-25\n"
+    wider = runner.invoke(app, ["review", "--today", "2026-11-25", "--within", "60"])
+    assert "register customers" in wider.stdout and "register recruitment" not in wider.stdout
