@@ -49,7 +49,8 @@ class Repository:
             root = Path(_git(["rev-parse", "--show-toplevel"], start).decode().strip())
         except _GitError:
             raise UsageError(
-                f"{start}: not inside a git repository; run ropa diff in one, or compare two folders"
+                f"{start}: not inside a git repository;"
+                " run ropa diff in one, or compare two folders"
             ) from None
         absolute = (Path.cwd() / record).resolve()
         try:
