@@ -45,6 +45,11 @@ class Change:
     rule: str
     subject: str
     description: str
+    # Raw values (per-language texts, codes, rules) for describing the change in a language.
+    params: tuple[tuple[str, Any], ...] = ()
+
+    def param(self, key: str) -> Any:
+        return dict(self.params).get(key)
 
     @property
     def kind(self) -> str:
@@ -97,7 +102,14 @@ class Differ:
             subject = f"{catalogue}/{key}"
             if key not in old:
                 rule = f"{noun.replace(' ', '-')}-added"
-                yield Change(material_add, rule, subject, f"{noun} added: {self._describe(entity)}")
+                params = (
+                    ("name", entity.get("system") or entity.get("name")),
+                    ("entity", entity.get("legal_entity")),
+                    ("countries", tuple(entity.get("countries") or ())),
+                )
+                yield Change(
+                    material_add, rule, subject, f"{noun} added: {self._describe(entity)}", params
+                )
             elif compare is not None:
                 yield from compare(subject, old[key], entity)
             else:
@@ -141,7 +153,9 @@ class Differ:
                     "transfer-added",
                     subject,
                     f"new transfer outside the EU/EEA: {code} ({mechanism})",
-                )
+                    (("name", new.get("system") or new.get("name")), ("country", code),
+                     ("mechanism", mechanism)),
+                )  # fmt: skip
         removed = sorted(before - after)
         if removed:
             regions = [
@@ -161,13 +175,17 @@ class Differ:
             code = self.countries.canonical(transfer["country"]) or transfer["country"]
             if code in old_t and old_t[code] != transfer["mechanism"]:
                 yield Change(True, "mechanism-changed", subject,
-                             f"transfer to {code} now rests on {transfer['mechanism']} (was {old_t[code]})")  # fmt: skip
+                             f"transfer to {code} now rests on {transfer['mechanism']} (was {old_t[code]})",
+                             (("name", new.get("system") or new.get("name")), ("country", code),
+                              ("mechanism", transfer["mechanism"]), ("was", old_t[code])))  # fmt: skip
         yield from self._fields(subject, old.data, new.data, {"countries", "transfers", *handled})
 
     def _processor(self, subject: str, old: Entity, new: Entity) -> Iterator[Change]:
         if old.get("legal_entity") != new.get("legal_entity"):
             yield Change(True, "legal-entity-changed", subject,
-                         f"legal entity {old.get('legal_entity')} -> {new.get('legal_entity')}")  # fmt: skip
+                         f"legal entity {old.get('legal_entity')} -> {new.get('legal_entity')}",
+                         (("name", new.get("system")), ("entity", new.get("legal_entity")),
+                          ("was", old.get("legal_entity"))))  # fmt: skip
         yield from self._holder(subject, old, new, frozenset({"legal_entity"}))
 
     # --- registers -------------------------------------------------------------------------
@@ -183,6 +201,7 @@ class Differ:
                     "register-added",
                     subject,
                     f"register added: {self.name(register.get('name'))}",
+                    (("register", register.get("name")),),
                 )
             else:
                 yield from self._register(subject, old[key], register)
@@ -199,8 +218,9 @@ class Differ:
         for item_id, item in after.items():
             if item_id not in before:
                 yield Change(
-                    True, f"{rule}-added", subject, f"{noun} added: {self.name(item.get('name'))}"
-                )
+                    True, f"{rule}-added", subject, f"{noun} added: {self.name(item.get('name'))}",
+                    (("register", new.get("name")), ("name", item.get("name"))),
+                )  # fmt: skip
             else:
                 yield from self._fields(f"{subject}/{key}/{item_id}", before[item_id].data, item.data,
                                         {"legal_bases"})  # fmt: skip
@@ -214,15 +234,12 @@ class Differ:
                 )
 
     def _refs(self, subject: str, old: list[Any], new: list[Any], noun: str, rule: str,
-              names: dict[str, Entity]) -> Iterator[Change]:  # fmt: skip
+              names: dict[str, Entity], register: Any = None) -> Iterator[Change]:  # fmt: skip
         for ref in new:
             if ref not in old:
-                label = (
-                    self.name(names[ref].get("system") or names[ref].get("name"))
-                    if ref in names
-                    else ref
-                )
-                yield Change(True, f"{rule}-added", subject, f"{noun} added: {label}")
+                raw = (names[ref].get("system") or names[ref].get("name")) if ref in names else ref
+                yield Change(True, f"{rule}-added", subject, f"{noun} added: {self.name(raw)}",
+                             (("register", register), ("name", raw)))  # fmt: skip
         for ref in old:
             if ref not in new:
                 yield Change(False, f"{rule}-removed", subject, f"{noun} removed: {ref}")
@@ -234,17 +251,18 @@ class Differ:
         yield from self._items(subject, old, new, "data_subjects", "data subject category", "data")
         yield from self._items(subject, old, new, "processing", "category of processing", "purpose")
         yield from self._refs(subject, old.get("recipients") or [], new.get("recipients") or [],
-                              "recipient", "recipient", self.new.index("recipients"))  # fmt: skip
+                              "recipient", "recipient", self.new.index("recipients"), new.get("name"))  # fmt: skip
         yield from self._refs(subject, old.get("sources") or [], new.get("sources") or [],
-                              "source", "source", self.new.index("sources"))  # fmt: skip
+                              "source", "source", self.new.index("sources"), new.get("name"))  # fmt: skip
         old_uses = {u["processor"]: u for u in old.get("processors") or []}
         new_uses = {u["processor"]: u for u in new.get("processors") or []}
         yield from self._refs(subject, list(old_uses), list(new_uses), "processor",
-                              "processor-use", self.new.index("processors"))  # fmt: skip
+                              "processor-use", self.new.index("processors"), new.get("name"))  # fmt: skip
         for ref, use in new_uses.items():
             if ref in old_uses:
                 yield from self._fields(f"{subject}/processors/{ref}", old_uses[ref], use, set())
-        yield from self._retention(subject, old.get("retention") or [], new.get("retention") or [])
+        yield from self._retention(subject, old.get("retention") or [], new.get("retention") or [],
+                                   new.get("name"))  # fmt: skip
         skip = {"purposes", "personal_data", "data_subjects", "processing", "recipients", "sources",
                 "processors", "retention"}  # fmt: skip
         yield from self._fields(subject, old.data, new.data, skip)
@@ -259,7 +277,9 @@ class Differ:
             where = f"{subject}/purposes/{purpose.id}"
             for basis in new_bases:
                 if basis not in old_bases:
-                    yield Change(True, "legal-basis-added", where, f"legal basis added: {basis}")
+                    yield Change(True, "legal-basis-added", where, f"legal basis added: {basis}",
+                                 (("register", new.get("name")), ("name", purpose.get("name")),
+                                  ("basis", basis)))  # fmt: skip
                 else:
                     yield from self._fields(
                         f"{where}/legal_bases/{basis}", old_bases[basis], new_bases[basis], set()
@@ -271,7 +291,11 @@ class Differ:
                     )
 
     def _retention(
-        self, subject: str, old: list[dict[str, Any]], new: list[dict[str, Any]]
+        self,
+        subject: str,
+        old: list[dict[str, Any]],
+        new: list[dict[str, Any]],
+        register: Any = None,
     ) -> Iterator[Change]:
         for index, (before, after) in enumerate(zip(old, new, strict=False), start=1):
             if before == after:
@@ -294,16 +318,26 @@ class Differ:
             ):
                 longer = new_days > old_days
                 yield Change(longer, "retention-longer" if longer else "retention-shorter", where,
-                             f"retention {self._period(before)} -> {self._period(after)}")  # fmt: skip
+                             f"retention {self._period(before)} -> {self._period(after)}",
+                             (("register", register), ("rule", after), ("was", before)))  # fmt: skip
             else:
-                yield Change(True, "retention-changed", where, "retention rule changed")
+                yield Change(True, "retention-changed", where, "retention rule changed",
+                             (("register", register), ("rule", after)))  # fmt: skip
         for index in range(len(old) + 1, len(new) + 1):
             yield Change(
-                True, "retention-changed", f"{subject}/retention/{index}", "retention rule added"
+                True,
+                "retention-changed",
+                f"{subject}/retention/{index}",
+                "retention rule added",
+                (("register", register), ("rule", new[index - 1])),
             )
         for index in range(len(new) + 1, len(old) + 1):
             yield Change(
-                True, "retention-changed", f"{subject}/retention/{index}", "retention rule removed"
+                True,
+                "retention-changed",
+                f"{subject}/retention/{index}",
+                "retention rule removed",
+                (("register", register),),
             )
 
     @staticmethod
