@@ -150,6 +150,20 @@ def render(
         Optional[str],  # noqa: UP045
         typer.Option("--today", metavar="YYYY-MM-DD", help="Judge review dates as of this day."),
     ] = None,
+    with_changelog: Annotated[
+        bool,
+        typer.Option(
+            "--changelog",
+            help="Also write the change log from git history and link it from the policy page.",
+        ),
+    ] = False,
+    last_updated_from_git: Annotated[
+        bool,
+        typer.Option(
+            "--last-updated-from-git",
+            help="Date the policy by its last material change in git, when that is later.",
+        ),
+    ] = False,
 ) -> None:
     """Render the privacy policy, processor list and transfer table for each language.
 
@@ -178,8 +192,38 @@ def render(
             raise typer.Exit(result.exit_code())
         rendering.check_out_dir(out, path)
         _, documents, _ = load_record(path)
-        outputs = rendering.render(Record.assemble(documents), _split(lang), formats, templates)
-        written = rendering.write_all(outputs, out)
+        record = Record.assemble(documents)
+        last_updated = None
+        extra: list[rendering.Output] = []
+        if with_changelog or last_updated_from_git:
+            from ropa import changelog as log
+            from ropa.history import Repository
+
+            repository = Repository.find(path)
+            found = log.entries(repository)
+            latest = log.last_material_change(found)
+            policy_date = (
+                record.controller.data["policy"]["last_updated"] if record.controller else ""
+            )
+            if last_updated_from_git and latest is not None and latest.isoformat() > policy_date:
+                last_updated = latest.isoformat()
+            if with_changelog:
+                for language in _split(lang) or record.languages:
+                    context = {"page": log.page(record, found, language),
+                               "self_name": f"changelog.{language}.html"}  # fmt: skip
+                    for fmt in formats:
+                        text = rendering.render_page(
+                            f"changelog.{fmt}.j2", language, context, fmt, templates
+                        )
+                        extra.append(
+                            rendering.Output(f"changelog.{language}.{fmt}", text.encode("utf-8"))
+                        )
+                    feed = log.atom(record, found, language, None)
+                    extra.append(rendering.Output(f"changelog.{language}.xml", feed))
+        outputs = rendering.render(
+            record, _split(lang), formats, templates, with_changelog, last_updated
+        )
+        written = rendering.write_all(outputs + extra, out)
     except UsageError as exc:
         raise _fail(str(exc)) from None
     except OSError as exc:
@@ -517,6 +561,68 @@ def review(
     sys.stderr.write(
         f"{len(rows)} review{'s' * (len(rows) != 1)} due or overdue as of {on.isoformat()}\n"
     )
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+def changelog(
+    path: Annotated[
+        Path, typer.Argument(help="The record's folder in the current git repository.")
+    ] = Path("registers"),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder to write the change log to.")
+    ] = Path("site"),
+    lang: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--lang", help="Comma-separated languages (default: every published one)."),
+    ] = None,
+    base_url: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--base-url",
+            metavar="URL",
+            help="Where the pages are published (https://...), for feed links.",
+        ),
+    ] = None,
+) -> None:
+    """Write the dated list of material changes from git history, and an Atom feed."""
+    from ropa import changelog as log
+    from ropa import render as rendering
+    from ropa.errors import UsageError
+    from ropa.history import Repository
+    from ropa.record import Record
+    from ropa.render import Output, write_all
+
+    if base_url is not None and not base_url.startswith("https://"):
+        raise _fail(f"--base-url {base_url!r} must start with https://")
+    try:
+        repository = Repository.find(path)
+        _, documents, problems = repository.load("HEAD")
+        if problems:
+            raise UsageError("the record at HEAD cannot be read; run ropa validate")
+        record = Record.assemble(documents)
+        languages = _split(lang) or record.languages
+        for language in languages:
+            if language not in record.languages:
+                raise UsageError(f"the record is not published in {language!r}")
+        found = log.entries(repository)
+        outputs = []
+        for language in languages:
+            context = {
+                "page": log.page(record, found, language),
+                "self_name": f"changelog.{language}.html",
+            }
+            for fmt in ("html", "md"):
+                text = rendering.render_page(f"changelog.{fmt}.j2", language, context, fmt)
+                outputs.append(Output(f"changelog.{language}.{fmt}", text.encode("utf-8")))
+            outputs.append(
+                Output(f"changelog.{language}.xml", log.atom(record, found, language, base_url))
+            )
+        rendering.check_out_dir(out, path)
+        written = write_all(outputs, out)
+    except UsageError as exc:
+        raise _fail(str(exc)) from None
+    for target in written:
+        sys.stderr.write(f"wrote {target}\n")
 
 
 @app.command(name="rules")

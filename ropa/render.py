@@ -139,6 +139,20 @@ class Output:
     content: bytes
 
 
+def render_page(
+    template: str, lang: str, context: dict[str, Any], fmt: str, templates: Path | None = None
+) -> str:
+    """Render one extra page (e.g. the change log) with the same environment and checks."""
+    from jinja2 import TemplateError
+
+    env = _environment(fmt == "md", templates)
+    try:
+        text = _render(env, template, lang, context)
+    except TemplateError as exc:
+        raise UsageError(f"template {template}: {exc}") from None
+    return tidy_markdown(text) if fmt == "md" else text
+
+
 def _render(env: Any, template: str, lang: str, context: dict[str, Any]) -> str:
     env.install_gettext_translations(i18n.translations(lang), newstyle=True)
     text = env.get_template(template).render(**context)
@@ -152,6 +166,8 @@ def render(
     languages: Iterable[str] | None = None,
     formats: Iterable[str] = FORMATS,
     templates: Path | None = None,
+    changelog: bool = False,
+    last_updated: str | None = None,
 ) -> list[Output]:
     """Render every page for every language and format; nothing is written here."""
     from jinja2 import TemplateError
@@ -168,7 +184,7 @@ def render(
     outputs: list[Output] = []
     envs = {fmt: _environment(fmt == "md", templates) for fmt in formats}
     for lang in chosen:
-        view = View(record, data, lang).build()
+        view = View(record, data, lang, changelog, last_updated).build()
         context = {"page": view, "languages": published}
         for fmt, env in envs.items():
             for page in PAGES:

@@ -23,7 +23,16 @@ RIGHTS = ("access", "rectification", "erasure", "restriction", "objection", "por
 class View:
     """Builds the view of a record in one language."""
 
-    def __init__(self, record: Record, countries: CountryData, lang: str) -> None:
+    def __init__(
+        self,
+        record: Record,
+        countries: CountryData,
+        lang: str,
+        changelog: bool = False,
+        last_updated: str | None = None,
+    ) -> None:
+        self.changelog = changelog
+        self.last_updated = last_updated
         self.record = record
         self.countries = countries
         self.lang = lang
@@ -204,7 +213,10 @@ class View:
                 {"code": code, "name": self.fmt.language(code)} for code in record.languages
             ],
             "controller": self._controller(c),
-            "policy": self._policy(c["policy"]),
+            "policy": self._policy(
+                {**c["policy"], "last_updated": self.last_updated or c["policy"]["last_updated"]}
+            ),
+            "changelog": f"changelog.{self.lang}.html" if self.changelog else None,
             "data_categories": [
                 self.text(d.get("name")) for d in record.catalogues["data_categories"]
             ],

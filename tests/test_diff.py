@@ -275,3 +275,86 @@ def test_review_lists_due_and_overdue_by_date(
     assert result.stderr == "3 reviews due or overdue as of 2026-11-25\n"
     wider = runner.invoke(app, ["review", "--today", "2026-11-25", "--within", "60"])
     assert "register customers" in wider.stdout and "register recruitment" not in wider.stdout
+
+
+def test_changelog_pages_and_atom_feed(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xml.etree import ElementTree
+
+    monkeypatch.chdir(repo)
+    out = tmp_path / "site"
+    result = runner.invoke(
+        app, ["changelog", "--out", str(out), "--base-url", "https://askele.fi/privacy"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        f"changelog.{lang}.{ext}" for lang in ("sv", "fi", "en") for ext in ("html", "md", "xml")
+    )
+    # Only the commit that added Calendly changed the record materially.
+    assert (out / "changelog.en.md").read_text() == (
+        "# Changes to the privacy policy\n\n"
+        "Material changes to how Askele Oy processes personal data, newest first. Subscribe to the"
+        " feed to be notified of new changes, such as new processors. [Atom feed](changelog.en.xml)\n\n"
+        "## 10 February 2026\n\n"
+        "- New processor: Calendly (Calendly LLC), processing data in United States\n"
+        "- Customer register: now uses the processor Calendly\n"
+    )
+    sv = (out / "changelog.sv.md").read_text()
+    assert "## 10 februari 2026" in sv
+    assert "- Kundregister: " in sv and "Calendly" in sv
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    feed = ElementTree.parse(out / "changelog.en.xml").getroot()
+    assert feed.tag == "{http://www.w3.org/2005/Atom}feed"
+    assert feed.findtext("a:id", namespaces=ns) == "https://askele.fi/privacy/changelog.en.xml"
+    assert feed.findtext("a:updated", namespaces=ns) == "2026-02-10T00:00:00Z"
+    assert feed.findtext("a:title", namespaces=ns) == "Changes to the privacy policy of Askele Oy"
+    entries = feed.findall("a:entry", ns)
+    assert len(entries) == 1
+    calendly = _git(repo, "rev-parse", "v1")
+    assert entries[0].findtext("a:id", namespaces=ns) == f"urn:ropa:change:{calendly}"
+    assert entries[0].findtext("a:updated", namespaces=ns) == "2026-02-10T00:00:00Z"
+    assert entries[0].findtext("a:content", namespaces=ns) == (
+        "- New processor: Calendly (Calendly LLC), processing data in United States\n"
+        "- Customer register: now uses the processor Calendly"
+    )
+    assert (
+        entries[0].find("a:link", ns).get("href")
+        == "https://askele.fi/privacy/changelog.en.html#2026-02-10"
+    )
+    html = (out / "changelog.en.html").read_text()
+    assert '<time datetime="2026-02-10">10 February 2026</time>' in html
+    assert '<link rel="alternate" hreflang="fi" href="changelog.fi.html">' in html
+
+
+def test_changelog_refuses_a_plain_http_base_url(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repo)
+    result = runner.invoke(app, ["changelog", "--out", str(tmp_path), "--base-url", "http://x"])
+    assert result.exit_code == 2
+    assert result.stderr == "ropa: error: --base-url 'http://x' must start with https://\n"
+
+
+def test_render_links_the_changelog_and_dates_the_policy_from_git(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repo)
+    out = tmp_path / "site"
+    args = ["render", "--out", str(out), "--lang", "en", "--changelog", "--last-updated-from-git"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    md = (out / "privacy.en.md").read_text()
+    # The policy says 2022-11-02; the last material change (Calendly) is 2026-02-10.
+    assert "*Last updated: 10 February 2026*" in md
+    assert "[All material changes to this policy](changelog.en.md)" in md
+    assert (
+        '<a href="changelog.en.html">All material changes to this policy</a>'
+        in (out / "privacy.en.html").read_text()
+    )
+    assert {"changelog.en.md", "changelog.en.html", "changelog.en.xml"} <= {
+        p.name for p in out.iterdir()
+    }
+    plain = runner.invoke(app, ["render", "--out", str(tmp_path / "plain"), "--lang", "en"])
+    assert plain.exit_code == 0
+    assert "*Last updated: 2 November 2022*" in (tmp_path / "plain" / "privacy.en.md").read_text()
