@@ -42,6 +42,15 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+_STATE = {"quiet": False, "verbose": False}
+
+
+def _info(message: str) -> None:
+    """A diagnostic on stderr (summaries, files written), unless --quiet."""
+    if not _STATE["quiet"]:
+        sys.stderr.write(message)
+
+
 @app.callback()
 def main_options(
     version: Annotated[
@@ -50,8 +59,16 @@ def main_options(
             "--version", callback=_version, is_eager=True, help="Show the version and exit."
         ),
     ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print only results: no summaries or file lists.")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also say which files were read.")
+    ] = False,
 ) -> None:
     """Keep a GDPR Article 30 record of processing activities as code."""
+    _STATE["quiet"] = quiet
+    _STATE["verbose"] = verbose and not quiet
 
 
 def _fail(message: str) -> typer.Exit:
@@ -110,7 +127,9 @@ def validate(
     sys.stdout.write(reporters.FORMATS[output_format.value](result))
     if output_format is Format.text:
         errors, warnings = result.errors, result.warnings
-        sys.stderr.write(
+        if _STATE["verbose"]:
+            _info("".join(f"read {name}\n" for name in result.files))
+        _info(
             f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
             f" in {len(result.files)} file{'s' * (len(result.files) != 1)}\n"
         )
@@ -229,7 +248,7 @@ def render(
     except OSError as exc:
         raise _fail(f"{exc.filename or out}: {exc.strerror}") from None
     for target in written:
-        sys.stderr.write(f"wrote {target}\n")
+        _info(f"wrote {target}\n")
 
 
 class ListFormat(str, enum.Enum):
@@ -405,7 +424,7 @@ def export(
         raise _fail(str(exc)) from None
     except OSError as exc:
         raise _fail(f"{exc.filename or out}: {exc.strerror}") from None
-    sys.stderr.write(f"wrote {written[0]}\n")
+    _info(f"wrote {written[0]}\n")
 
 
 class DiffFormat(str, enum.Enum):
@@ -499,7 +518,7 @@ def diff(
         sys.stdout.write("\n".join(lines))
     else:
         sys.stdout.write("".join(c.format() + "\n" for c in changes))
-        sys.stderr.write(
+        _info(
             f"{len(material)} material, {len(changes) - len(material)} editorial"
             f" change{'s' * (len(changes) != 1)} from {old_label} to {new_label}\n"
         )
@@ -622,7 +641,99 @@ def changelog(
     except UsageError as exc:
         raise _fail(str(exc)) from None
     for target in written:
-        sys.stderr.write(f"wrote {target}\n")
+        _info(f"wrote {target}\n")
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+def init(
+    folder: Annotated[
+        Path, typer.Argument(help="Where to create the record (default: the current folder).")
+    ] = Path(),
+    company: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--company", help="Your organisation's registered name."),
+    ] = None,
+    country: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--country", metavar="CC", help="Country of your main establishment (ISO code)."
+        ),
+    ] = None,
+    lang: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--lang", help="Comma-separated languages of your policy, from sv, fi, en."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite files that already exist.")
+    ] = False,
+) -> None:
+    """Create a minimal, valid, commented record: controller, one register, one processor.
+
+    Asks for what is missing when run in a terminal; otherwise uses the options (defaults:
+    --country FI --lang en; --company is required).
+    """
+    import datetime
+
+    from ropa import countries, i18n, scaffold
+    from ropa.render import Output, write_all
+
+    interactive = sys.stdin.isatty()
+    if company is None:
+        if not interactive:
+            raise _fail("--company is required when ropa init does not run in a terminal")
+        company = typer.prompt("Organisation's registered name")
+    if country is None:
+        country = (
+            typer.prompt("Country of main establishment (ISO code)", default="FI")
+            if interactive
+            else "FI"
+        )
+    if lang is None:
+        lang = typer.prompt("Languages of the policy", default="en") if interactive else "en"
+    country = country.strip().upper()
+    if countries.load().canonical(country) is None:
+        raise _fail(f"--country {country!r} is not an ISO 3166-1 alpha-2 code")
+    languages = _split(lang) or []
+    unknown = [code for code in languages if code not in i18n.available_languages()]
+    if unknown or not languages:
+        raise _fail(f"--lang {lang!r}: choose from {', '.join(i18n.available_languages())}")
+    if not company.strip():
+        raise _fail("--company must not be empty")
+    files = scaffold.record_files(
+        company.strip(), country, languages, datetime.date.today().isoformat()
+    )
+    existing = [name for name in files if (folder / name).exists()]
+    if existing and not force:
+        raise _fail(
+            f"{', '.join(str(folder / n) for n in existing)} already exist;"
+            " use --force to overwrite"
+        )
+    written = []
+    for name, content in files.items():
+        target = folder / name
+        written += write_all([Output(target.name, content.encode("utf-8"))], target.parent)
+    for target in written:
+        _info(f"wrote {target}\n")
+    _info(f"next: ropa validate {folder / 'registers'}\n")
+
+
+@app.command()
+def schema(
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print the field reference as Markdown instead.")
+    ] = False,
+) -> None:
+    """Print the JSON Schema of record files (editors use it to complete and check fields)."""
+    from ropa import resources
+
+    if markdown:
+        from ropa.reference import fields_markdown
+
+        sys.stdout.write(fields_markdown())
+    else:
+        sys.stdout.write(
+            (resources.shipped("schemas") / "ropa.schema.json").read_text(encoding="utf-8")
+        )
 
 
 @app.command(name="rules")
@@ -631,9 +742,18 @@ def list_rules(
         Optional[str],  # noqa: UP045
         typer.Argument(metavar="[RULE]", help="Show one rule in full, with its examples."),
     ] = None,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print the full rule reference as Markdown.")
+    ] = False,
 ) -> None:
     """List the checks `ropa validate` makes, with their ids and severities."""
     from ropa.rules import REGISTRY, all_rules
+
+    if markdown:
+        from ropa.reference import rules_markdown
+
+        sys.stdout.write(rules_markdown())
+        return
 
     rules = all_rules()
     if rule_id is not None:
