@@ -140,6 +140,13 @@ def _split(value: str | None) -> list[str] | None:
     return [part.strip() for part in value.split(",") if part.strip()] if value else None
 
 
+def _differs(path: Path, content: bytes) -> bool:
+    try:
+        return path.read_bytes() != content
+    except OSError:
+        return True
+
+
 @app.command(epilog=EXIT_CODES_HELP)
 def render(
     path: Annotated[
@@ -181,6 +188,13 @@ def render(
         typer.Option(
             "--last-updated-from-git",
             help="Date the policy by its last material change in git, when that is later.",
+        ),
+    ] = False,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Write nothing; exit 1 if the files in --out differ from a fresh render.",
         ),
     ] = False,
 ) -> None:
@@ -242,6 +256,15 @@ def render(
         outputs = rendering.render(
             record, _split(lang), formats, templates, with_changelog, last_updated
         )
+        if check:
+            stale = [o.name for o in outputs + extra if _differs(out / o.name, o.content)]
+            for name in stale:
+                sys.stderr.write(f"ropa: {out / name} is out of date\n")
+            if stale:
+                sys.stderr.write("ropa: run ropa render to update the pages\n")
+                raise typer.Exit(1)
+            _info(f"{len(outputs + extra)} files in {out} are up to date\n")
+            return
         written = rendering.write_all(outputs + extra, out)
     except UsageError as exc:
         raise _fail(str(exc)) from None
