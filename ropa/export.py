@@ -347,19 +347,30 @@ def to_xlsx(sheets: list[Sheet], created: str) -> bytes:
         ws.auto_filter.ref = f"A1:{last}{max(ws.max_row, 1)}"
     buffer = io.BytesIO()
     book.save(buffer)
-    return _fixed_zip(buffer.getvalue())
+    return _fixed_zip(buffer.getvalue(), created)
 
 
-def _fixed_zip(data: bytes) -> bytes:
-    """Rewrite the zip with fixed entry times, so the same workbook gives the same bytes."""
+def _fixed_zip(data: bytes, created: str) -> bytes:
+    """Rewrite the zip with fixed entry times, and the document's own timestamps (openpyxl
+    stamps `modified` with the clock when saving), so the same workbook gives the same bytes."""
+    import re
+
+    stamp = f"{created}Z".encode()
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
+                    rb"\g<1>" + stamp + rb"\g<2>",
+                    content,
+                )
             fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, source.read(info.filename))
+            target.writestr(fixed, content)
     return out.getvalue()
 
 

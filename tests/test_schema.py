@@ -187,3 +187,28 @@ def test_text_patterns_come_from_the_schema() -> None:
     assert patterns[("controller", "name")] is True
     assert patterns[("processors", "*", "system")] is True
     assert ("processors", "*", "legal_entity") not in patterns
+
+
+def test_every_field_has_examples_for_editors() -> None:
+    schema = resources.schema()
+    for path, node in _subschemas(schema):
+        parent = path.rsplit("/", 2)
+        if len(parent) != 3 or parent[1] != "properties" or "/if/" in path or "not" in node:
+            continue
+        if "$ref" in node:
+            target = schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+            has = "examples" in node or "examples" in target or target.get("type") == "object"
+        else:
+            has = "examples" in node or node.get("type") in ("object", "array")
+        assert has, path
+
+
+def test_every_example_is_valid_for_its_field() -> None:
+    validator = schema._validator()
+    checked = 0
+    for path, node in _subschemas(resources.schema()):
+        for example in node.get("examples", []):
+            errors = list(validator.evolve(schema=node).iter_errors(example))
+            assert errors == [], f"{path}: {example!r}"
+            checked += 1
+    assert checked > 60
