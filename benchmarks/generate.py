@@ -1,0 +1,141 @@
+"""Generate valid records of N processing activities, deterministically (seeded).
+
+An activity is a purpose of a register. Files hold about 50 activities each (one register
+per file); vendors are about one per five activities (2,000 at N = 10,000) in files of 200;
+every text is given in Swedish, Finnish and English.
+
+    python benchmarks/generate.py 1000 /tmp/record-1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from pathlib import Path
+
+LANGS = ("sv", "fi", "en")
+PER_FILE = 50
+VENDORS_PER_FILE = 200
+BASES = ("contract", "legitimate_interests", "consent", "legal_obligation")
+PLACES = [
+    (["EU"], []),
+    (["EU", "US"], [("US", "scc_m2")]),
+    (["US"], [("US", "dpf")]),
+    (["EU", "GB"], [("GB", "adequacy")]),
+    (["EU", "IN"], [("IN", "scc_m2")]),
+    (["JP"], [("JP", "adequacy")]),
+]
+WORDS = (
+    "customer", "invoice", "support", "analytics", "security", "newsletter", "recruitment",
+    "contract", "payment", "training", "survey", "event", "partner", "account", "delivery",
+)  # fmt: skip
+
+
+def text(rng: random.Random, indent: int, words: int) -> str:
+    pad = " " * indent
+    lines = []
+    for lang in LANGS:
+        phrase = " ".join(rng.choice(WORDS) for _ in range(words))
+        lines.append(f"{pad}{lang}: {lang.upper()} {phrase}")
+    return "\n".join(lines)
+
+
+def controller() -> str:
+    return """controller:
+  name: {sv: Benchmark Ab, fi: Benchmark Oy, en: Benchmark Oy}
+  email: privacy@example.com
+  supervisory_authority: {name: Tietosuojavaltuutetun toimisto, country: FI}
+  languages: [sv, fi, en]
+  policy: {last_updated: 2026-06-01, review_interval_months: 12}
+  rights: {available: [access, rectification, erasure, restriction, objection, complaint]}
+"""
+
+
+def vendors(rng: random.Random, first: int, count: int) -> str:
+    out = ["processors:"]
+    for number in range(first, first + count):
+        countries, transfers = PLACES[number % len(PLACES)]
+        out.append(f"  - id: vendor-{number}")
+        out.append(f"    system: System {number}")
+        out.append(f"    legal_entity: Vendor {number} Ltd")
+        out.append(f"    countries: [{', '.join(countries)}]")
+        if transfers:
+            out.append("    transfers:")
+            for country, mechanism in transfers:
+                out.append(f"      - country: {country}")
+                out.append(f"        mechanism: {mechanism}")
+                if mechanism == "dpf":
+                    out.append("        verified: 2026-10-01")
+        out.append("    dpa: {signed: true}")
+    return "\n".join(out) + "\n"
+
+
+def register(rng: random.Random, number: int, activities: int, vendor_count: int) -> str:
+    out = [
+        "registers:",
+        f"  - id: register-{number}",
+        "    name:",
+        text(rng, 6, 2),
+        "    role: controller",
+        "    owner: dpo@example.com",
+        "    last_reviewed: 2026-06-01",
+        "    purposes:",
+    ]
+    for index in range(activities):
+        basis = BASES[(number + index) % len(BASES)]
+        out += [f"      - id: purpose-{index}", "        name:", text(rng, 10, 4),
+                "        description:", text(rng, 10, 24), "        legal_bases:",
+                f"          - basis: {basis}"]  # fmt: skip
+        if basis == "legitimate_interests":
+            out += ["            interest:", text(rng, 14, 6)]
+        if basis == "consent":
+            out += ["            withdrawal: [{kind: unsubscribe_link}, {kind: email}]"]
+    out.append("    data_subjects:")
+    for index in range(rng.randint(2, 3)):
+        out += [f"      - id: subjects-{index}", "        name:", text(rng, 10, 3)]
+    out.append("    personal_data:")
+    for index in range(rng.randint(5, 10)):
+        out += [f"      - id: data-{index}", "        name:", text(rng, 10, 5)]
+    out.append("    processors:")
+    # Contiguous blocks of ten vendors per register: every vendor is used by some register.
+    uses = min(vendor_count, 10)
+    for vendor in sorted({(number * 10 + k) % vendor_count for k in range(uses)}):
+        out += [f"      - processor: vendor-{vendor}", "        purpose:", text(rng, 10, 3)]
+    out += ["    retention:", "      - period: 24", "        unit: months",
+            "        after: end_of_customer_relationship", "        limit: at_latest",
+            "      - until: purpose_fulfilled"]  # fmt: skip
+    return "\n".join(out) + "\n"
+
+
+def generate(activities: int, folder: Path, seed: int = 30) -> int:
+    """Write a record of `activities` purposes into `folder`; returns its size in bytes."""
+    rng = random.Random(seed)  # noqa: S311 - seeded for reproducible records, not secrets
+    folder.mkdir(parents=True, exist_ok=True)
+    vendor_count = max(5, activities // 5)
+    files = {"controller.yaml": controller()}
+    for first in range(0, vendor_count, VENDORS_PER_FILE):
+        count = min(VENDORS_PER_FILE, vendor_count - first)
+        files[f"vendors-{first // VENDORS_PER_FILE:03d}.yaml"] = vendors(rng, first, count)
+    registers = max(1, -(-activities // PER_FILE))
+    remaining = activities
+    for number in range(registers):
+        count = min(PER_FILE, remaining)
+        remaining -= count
+        files[f"register-{number:04d}.yaml"] = register(rng, number, count, vendor_count)
+    for name, content in files.items():
+        (folder / name).write_text(content, encoding="utf-8")
+    return sum((folder / name).stat().st_size for name in files)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("activities", type=int)
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--seed", type=int, default=30)
+    args = parser.parse_args()
+    size = generate(args.activities, args.folder, args.seed)
+    print(f"{args.activities} activities, {size} bytes in {args.folder}")
+
+
+if __name__ == "__main__":
+    main()
