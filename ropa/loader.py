@@ -22,6 +22,7 @@ inputs the pure scanner rejects (a comment right after a block scalar indicator,
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,7 +60,7 @@ _INT_RE = re.compile(r"^-?(?:0|[1-9][0-9]*)$")
 # (PyYAML counts them as line breaks, which shifts every later line number), bidi
 # embedding/override/isolate controls (display spoofing) and a BOM inside the text.
 _FORBIDDEN_IN_TEXT = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
 )
 # Inside values, escapes such as "\e" or "\r" can produce characters the file may not hold.
 _FORBIDDEN_IN_VALUE = re.compile(
@@ -77,6 +78,13 @@ class StrictResolver(yaml.resolver.BaseResolver):
 StrictResolver.add_implicit_resolver(NULL_TAG, _NULL_RE, ["~", "n", "N", ""])
 StrictResolver.add_implicit_resolver(BOOL_TAG, _BOOL_RE, ["t", "f"])
 StrictResolver.add_implicit_resolver(INT_TAG, _INT_RE, list("-0123456789"))
+
+# The same answers as a table, for the libyaml composer's fast `resolve`.
+_PLAIN_TAGS = {
+    **dict.fromkeys(("~", "null", "Null", "NULL", ""), NULL_TAG),
+    **dict.fromkeys(("true", "false"), BOOL_TAG),
+}
+_INT_FIRST = frozenset("-0123456789")
 
 
 class _DepthLimitError(Exception):
@@ -121,11 +129,33 @@ _CParser: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None)
 if _CParser is not None:
 
     class CComposer(_CParser, StrictResolver):
-        """libyaml's parser and composer with the strict resolver."""
+        """libyaml's parser and composer with the strict resolver.
+
+        libyaml calls back into Python to resolve every scalar's tag; `resolve` here gives
+        StrictResolver's answers with a dictionary look-up instead of its regex walk, and
+        the path-resolver hooks are no-ops (there are none). That halves the cost of a load.
+        """
 
         def __init__(self, stream: str) -> None:
             _CParser.__init__(self, stream)
             StrictResolver.__init__(self)
+
+        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+            return None
+
+        def ascend_resolver(self) -> None:
+            return None
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+            if kind is ScalarNode:
+                if implicit[0]:
+                    tag = _PLAIN_TAGS.get(value)
+                    if tag is not None:
+                        return tag
+                    if value[:1] in _INT_FIRST and _INT_RE.match(value):
+                        return INT_TAG
+                return STR_TAG
+            return SEQ_TAG if kind is SequenceNode else MAP_TAG
 
     COMPOSERS: dict[str, type] = {"c": CComposer, "python": PyComposer}
     DEFAULT_COMPOSER = "c"
@@ -134,13 +164,25 @@ else:  # pragma: no cover
     DEFAULT_COMPOSER = "python"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Document:
-    """One loaded file: its display name, plain data and the node tree with marks."""
+    """One loaded file: its display name, plain data and its text.
+
+    The node tree with line and column marks is composed again only when a problem needs a
+    position (`root`): keeping every file's tree costs three times the memory of its data.
+    """
 
     name: str
     data: dict[str, Any]
-    root: MappingNode
+    text: str
+    composer: str = DEFAULT_COMPOSER
+
+    @functools.cached_property
+    def root(self) -> MappingNode:
+        """The node tree with marks (composed on first use, then kept)."""
+        node = _compose(self.text, self.name, self.composer)
+        assert isinstance(node, MappingNode)  # it was, when the file was loaded
+        return node
 
 
 class LoadError(Exception):
@@ -264,7 +306,7 @@ def _build(text: str, name: str, composer: str) -> Document:
             "the top level must be a mapping of sections such as 'controller:' or 'registers:'",
         )
     data = _Constructor(name, text).construct(root)
-    return Document(name=name, data=data, root=root)
+    return Document(name=name, data=data, text=text, composer=composer)
 
 
 def _compose(text: str, name: str, composer: str) -> Node | None:
@@ -354,15 +396,24 @@ def _check_tabs(text: str, root: Node, name: str) -> None:
             raise _fail(name, line, column, RULE_CHARACTERS, _TAB_MESSAGE)
 
 
+_PENDING = object()
+
+
 class _Constructor:
-    """Builds plain dicts, lists and scalars from the node graph, enforcing the limits."""
+    """Builds plain dicts, lists and scalars from the node graph, enforcing the limits.
+
+    Hot path: a record has hundreds of thousands of nodes and usually no alias, so the alias
+    bookkeeping costs one dictionary entry per collection; expansion sizes are counted only
+    when an alias is actually used, and strings are checked for forbidden characters only
+    where an escape can put one there (double-quoted scalars; the text was checked as a whole).
+    """
 
     def __init__(self, name: str, text: str) -> None:
         self.name = name
         self.text = text
+        # id(collection node) -> its value, or _PENDING while it is being built.
         self.done: dict[int, Any] = {}
         self.sizes: dict[int, int] = {}
-        self.active: set[int] = set()
         self.expanded = 0
         self.alias_uses = 0
 
@@ -373,7 +424,8 @@ class _Constructor:
         return _at(self.name, mark, RULE_CONSTRUCT, message)
 
     def construct(self, node: Node, depth: int = 1) -> Any:
-        if isinstance(node, ScalarNode):
+        kind = node.__class__
+        if kind is ScalarNode:
             return self._scalar(node)
         if depth > MAX_DEPTH:
             raise _at(
@@ -383,50 +435,58 @@ class _Constructor:
                 f"nesting deeper than {MAX_DEPTH} levels",
             )
         key = id(node)
-        if key in self.active:
+        done = self.done
+        if key in done:
+            # A second use of an anchored collection.
             self.alias_uses += 1
-            raise self._alias_error(node, "recursive alias: a node contains itself")
-        if key in self.done:
-            # A second use of an anchored collection: count what it would expand to.
-            self.alias_uses += 1
-            self.expanded += self.sizes[key]
+            value = done[key]
+            if value is _PENDING:
+                raise self._alias_error(node, "recursive alias: a node contains itself")
+            self.expanded += self._size(node)
             if self.expanded > MAX_ALIAS_EXPANSION:
                 raise self._alias_error(
                     node, f"aliases expand to more than {MAX_ALIAS_EXPANSION} nodes"
                 )
-            return self.done[key]
-        self.active.add(key)
-        value: Any
-        try:
-            if isinstance(node, SequenceNode):
-                value, size = self._sequence(node, depth)
-            elif isinstance(node, MappingNode):
-                value, size = self._mapping(node, depth)
-            else:  # pragma: no cover - the composer makes only these three
-                raise _at(self.name, node.start_mark, RULE_CONSTRUCT, "unsupported node")
-        finally:
-            self.active.discard(key)
-        self.done[key] = value
-        self.sizes[key] = size
+            return value
+        done[key] = _PENDING
+        if kind is MappingNode:
+            value = self._mapping(node, depth)
+        elif kind is SequenceNode:
+            value = self._sequence(node, depth)
+        else:  # pragma: no cover - the composer makes only these three
+            raise _at(self.name, node.start_mark, RULE_CONSTRUCT, "unsupported node")
+        done[key] = value
         return value
 
     def _size(self, node: Node) -> int:
-        return 1 if isinstance(node, ScalarNode) else self.sizes.get(id(node), 1)
+        """Nodes in the tree under `node`, aliases expanded (keys count too)."""
+        if node.__class__ is ScalarNode:
+            return 1
+        key = id(node)
+        size = self.sizes.get(key)
+        if size is None:
+            if isinstance(node, MappingNode):
+                size = 1 + sum(1 + self._size(value) for _, value in node.value)
+            else:
+                size = 1 + sum(self._size(child) for child in node.value)
+            self.sizes[key] = size
+        return size
 
-    def _sequence(self, node: SequenceNode, depth: int) -> tuple[list[Any], int]:
+    def _sequence(self, node: Any, depth: int) -> list[Any]:
         if node.tag != SEQ_TAG:
             raise self._tag_error(node)
-        items = [self.construct(child, depth + 1) for child in node.value]
-        return items, 1 + sum(self._size(child) for child in node.value)
+        construct = self.construct
+        depth += 1
+        return [construct(child, depth) for child in node.value]
 
-    def _mapping(self, node: MappingNode, depth: int) -> tuple[dict[str, Any], int]:
+    def _mapping(self, node: Any, depth: int) -> dict[str, Any]:
         if node.tag != MAP_TAG:
             raise self._tag_error(node)
         result: dict[str, Any] = {}
-        first_line: dict[str, int] = {}
-        size = 1
+        construct = self.construct
+        depth += 1
         for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
+            if key_node.__class__ is not ScalarNode:
                 raise _at(
                     self.name,
                     key_node.start_mark,
@@ -443,31 +503,33 @@ class _Constructor:
                     )
                 raise self._tag_error(key_node)
             key = key_node.value
+            style = key_node.style
             # libyaml reports the plain style as "", the pure parser as None.
-            if key == "<<" and not key_node.style:
+            if not style and key == "<<":
                 raise _at(
                     self.name,
                     key_node.start_mark,
                     RULE_CONSTRUCT,
                     "merge keys ('<<') are not supported; write the keys out",
                 )
-            self._check_string(key, key_node)
-            if key in first_line:
+            if style == '"':
+                self._check_string(key, key_node)
+            if key in result:
+                first = next(k for k, _ in node.value if k.value == key)
                 raise _at(
                     self.name,
                     key_node.start_mark,
                     RULE_DUPLICATE_KEY,
-                    f"duplicate key {key!r} (first defined on line {first_line[key]})",
+                    f"duplicate key {key!r} (first defined on line {first.start_mark.line + 1})",
                 )
-            first_line[key] = key_node.start_mark.line + 1
-            result[key] = self.construct(value_node, depth + 1)
-            size += 1 + self._size(value_node)
-        return result, size
+            result[key] = construct(value_node, depth)
+        return result
 
-    def _scalar(self, node: ScalarNode) -> Any:
+    def _scalar(self, node: Any) -> Any:
         tag, value = node.tag, node.value
         if tag == STR_TAG or tag == "!":
-            self._check_string(value, node)
+            if node.style == '"':
+                self._check_string(value, node)
             return value
         if tag == NULL_TAG and _NULL_RE.match(value):
             return None

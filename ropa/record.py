@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ropa.loader import Document
 from ropa.problem import Path
@@ -16,9 +16,12 @@ from ropa.problem import Path
 CATALOGUES = ("processors", "recipients", "sources", "data_categories", "purpose_groups")
 
 
-@dataclass(frozen=True)
-class Place:
-    """A node of a loaded document: where a value lives."""
+class Place(NamedTuple):
+    """A node of a loaded document: where a value lives.
+
+    A named tuple rather than a dataclass: rules make one for every list element they walk,
+    hundreds of thousands in a large record.
+    """
 
     doc: Document
     path: Path
@@ -44,8 +47,9 @@ class Entity:
 
     def items(self, key: str) -> Iterator[tuple[Place, Any]]:
         """The elements of the list under `key`, with their places."""
+        doc, path = self.place.doc, (*self.place.path, key)
         for index, value in enumerate(self.data.get(key) or ()):
-            yield self.place / key / index, value
+            yield Place(doc, (*path, index)), value
 
     def entities(self, key: str) -> Iterator[Entity]:
         """The mappings in the list under `key`, as entities."""

@@ -46,17 +46,19 @@ def text_patterns() -> tuple[Pattern, ...]:
     return tuple(found)
 
 
-def _texts(value: Any, pattern: tuple[str, ...], place: Place) -> Iterator[tuple[Place, Any]]:
+def _texts(
+    value: Any, pattern: tuple[str, ...], path: tuple[str | int, ...]
+) -> Iterator[tuple[tuple[str | int, ...], Any]]:
     if not pattern:
-        yield place, value
+        yield path, value
         return
     head, rest = pattern[0], pattern[1:]
     if head == "*":
         if isinstance(value, list):
             for index, item in enumerate(value):
-                yield from _texts(item, rest, place / index)
+                yield from _texts(item, rest, (*path, index))
     elif isinstance(value, dict) and head in value:
-        yield from _texts(value[head], rest, place / head)
+        yield from _texts(value[head], rest, (*path, head))
 
 
 @rule("ROPA501", "translation-missing")
@@ -84,16 +86,15 @@ def translation_missing(context: Context) -> Iterator[Finding]:
     if not languages:
         return
     for doc in context.record.documents:
-        root = Place(doc, ())
         for pattern, _ in text_patterns():
-            for place, value in _texts(doc.data, pattern, root):
+            for path, value in _texts(doc.data, pattern, ()):
                 # A plain string is a name used unchanged in every language.
                 if not isinstance(value, dict):
                     continue
                 missing = [lang for lang in languages if lang not in value]
                 if missing:
                     yield Finding(
-                        place,
+                        Place(doc, path),
                         f"no {', '.join(repr(m) for m in missing)} text; the controller"
                         f" publishes in {', '.join(languages)}",
                         at_key=True,
