@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import functools
+import os
 import re
 import reprlib
 from collections.abc import Iterator
@@ -46,6 +47,10 @@ def _is_date(value: object) -> bool:
     return True
 
 
+def _is_date_format(value: object) -> bool:
+    return not isinstance(value, str) or _is_date(value)
+
+
 def _is_email(value: object) -> bool:
     return not isinstance(value, str) or bool(_EMAIL_RE.match(value))
 
@@ -57,14 +62,54 @@ def _validator() -> Any:
     from referencing import Registry
 
     checker = FormatChecker(formats=())
-    checker.checks("date")(lambda value: not isinstance(value, str) or _is_date(value))
+    checker.checks("date")(_is_date_format)
     checker.checks("email")(_is_email)
     # An empty registry: a `$ref` to anything outside the schema fails instead of fetching it.
     return Draft202012Validator(resources.schema(), format_checker=checker, registry=Registry())
 
 
+ENGINE_VARIABLE = "ROPA_SCHEMA_ENGINE"
+
+
+@functools.cache
+def _fast_validator() -> Any | None:
+    """jsonschema-rs, compiled from the same schema with the same format checks, or None.
+
+    It only answers "valid or not": a file it accepts has no problems; a file it rejects goes
+    to the reference validator, which finds and explains every problem. The result is the
+    reference's either way, as long as jsonschema-rs never accepts what jsonschema rejects
+    (tests/test_schema_engines.py checks that on every example file and on mutations of them).
+    ROPA_SCHEMA_ENGINE=python turns the fast path off.
+    """
+    if os.environ.get(ENGINE_VARIABLE, "").strip().lower() == "python":
+        return None
+    try:
+        import jsonschema_rs
+    except ImportError:  # pragma: no cover - a platform without a wheel: the reference serves
+        return None
+    return jsonschema_rs.Draft202012Validator(
+        resources.schema(),
+        formats={"date": _is_date_format, "email": _is_email},
+        validate_formats=True,
+        offline=True,
+    )
+
+
+def is_valid(data: Any) -> bool | None:
+    """The fast path's verdict on one file's data, or None when it cannot give one."""
+    fast = _fast_validator()
+    if fast is None:
+        return None
+    try:
+        return bool(fast.is_valid(data))
+    except Exception:  # any failure of the fast path defers to the reference
+        return None
+
+
 def check(doc: Document) -> Iterator[Problem]:
     """Yield a Problem for every schema violation in the document, at the offending node."""
+    if is_valid(doc.data):
+        return
     seen: set[tuple[int, int, str]] = set()
     for error in _validator().iter_errors(doc.data):
         for path, at_key, message in _explain(error):

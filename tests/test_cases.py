@@ -7,11 +7,13 @@ Each case is a folder with `record/` (the YAML files) and `expected.txt`: a firs
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from ropa import schema
 from ropa.cli import app
 
 CASES = sorted(p for p in (Path(__file__).parent / "cases").iterdir() if p.is_dir())
@@ -31,8 +33,18 @@ def _expectation(case: Path) -> tuple[int, list[str], str]:
     return exit_code, args, "".join(output)
 
 
+@pytest.fixture(params=["fast", "python"])
+def schema_engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Each case runs with the compiled fast path and with the reference validator alone:
+    the output must be the same, byte for byte."""
+    monkeypatch.setenv(schema.ENGINE_VARIABLE, request.param)
+    schema._fast_validator.cache_clear()
+    yield request.param
+    schema._fast_validator.cache_clear()
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_case(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_case(case: Path, monkeypatch: pytest.MonkeyPatch, schema_engine: str) -> None:
     exit_code, args, expected = _expectation(case)
     monkeypatch.chdir(case)
     result = CliRunner().invoke(app, ["validate", "record", *args])
