@@ -208,7 +208,6 @@ def render(
     from ropa import reporters
     from ropa.errors import UsageError
     from ropa.record import Record
-    from ropa.validate import load_record
     from ropa.validate import validate as run_validation
 
     on = _parse_date(today)
@@ -225,7 +224,7 @@ def render(
             sys.stderr.write("ropa: the record has errors; nothing was rendered\n")
             raise typer.Exit(result.exit_code())
         rendering.check_out_dir(out, path)
-        _, documents, _ = load_record(path)
+        documents = list(result.documents)
         record = Record.assemble(documents)
         last_updated = None
         extra: list[rendering.Output] = []
@@ -324,7 +323,6 @@ def processors(
     from ropa import audit, countries
     from ropa.errors import UsageError
     from ropa.record import Record
-    from ropa.validate import load_record
     from ropa.validate import validate as run_validation
 
     data = countries.load()
@@ -341,7 +339,7 @@ def processors(
             sys.stderr.write("".join(p.format() + "\n" for p in blocking))
             sys.stderr.write("ropa: the record cannot be read; fix the problems above\n")
             raise typer.Exit(result.exit_code())
-        _, documents, _ = load_record(path)
+        documents = list(result.documents)
     except UsageError as exc:
         raise _fail(str(exc)) from None
     record = Record.assemble(documents)
@@ -411,7 +409,6 @@ def export(
     from ropa.errors import UsageError
     from ropa.record import Record
     from ropa.render import Output, write_all
-    from ropa.validate import load_record
     from ropa.validate import validate as run_validation
 
     try:
@@ -420,7 +417,7 @@ def export(
             sys.stdout.write(reporters.text(result))
             sys.stderr.write("ropa: the record has errors; nothing was exported\n")
             raise typer.Exit(result.exit_code())
-        _, documents, _ = load_record(path)
+        documents = list(result.documents)
         record = Record.assemble(documents)
         language = lang or record.languages[0]
         if language not in record.languages:

@@ -259,8 +259,7 @@ def _processors_json(view: dict[str, Any]) -> bytes:
                         "safeguard": t["mechanism"],
                         "ground": t["ground"],
                     }
-                    for t in view["transfers"]
-                    if t["system"] == p["system"]
+                    for t in p["safeguards"]
                 ],
             }
             for p in view["processors"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ropa import countries, schema
@@ -25,6 +25,8 @@ class Result:
     files: tuple[str, ...]
     problems: tuple[Problem, ...]
     unreadable: int
+    # The files that could be read, for commands that go on to render or export them.
+    documents: tuple[Document, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def errors(self) -> int:
@@ -110,4 +112,9 @@ def validate(path: Path, on: datetime.date | None = None, composer: str | None =
 
         context = rules.Context(Record.assemble(documents), countries.load(), on or today())
         problems.extend(rules.run(context))
-    return Result(files=tuple(names), problems=tuple(sorted(set(problems))), unreadable=unreadable)
+    return Result(
+        files=tuple(names),
+        problems=tuple(sorted(set(problems))),
+        unreadable=unreadable,
+        documents=tuple(documents),
+    )
