@@ -97,13 +97,20 @@ def _transfer(data: CountryData, code: str, entry: dict[str, Any] | None) -> Tra
     )
 
 
-def _row(processor: Entity, record: Record, data: CountryData) -> ProcessorRow:
+def _users(record: Record) -> dict[str, tuple[str, ...]]:
+    """Processor id -> ids of the registers that use it, in record order (one pass)."""
+    found: dict[str, dict[str, None]] = {}
+    for register in record.registers:
+        for use in register.get("processors") or []:
+            found.setdefault(use.get("processor"), {})[register.id] = None
+    return {key: tuple(ids) for key, ids in found.items()}
+
+
+def _row(
+    processor: Entity, record: Record, data: CountryData, users: dict[str, tuple[str, ...]]
+) -> ProcessorRow:
     languages = record.languages
-    registers = tuple(
-        register.id
-        for register in record.registers
-        if any(use.get("processor") == processor.id for use in register.get("processors") or [])
-    )
+    registers = users.get(processor.id, ())
     entries = {
         data.canonical(t["country"]) or t["country"]: t for t in processor.get("transfers") or []
     }
@@ -137,8 +144,9 @@ def processor_rows(
     EU/EEA; regions count) and mechanism."""
     targets = data.expand(country) if country else frozenset()
     rows = []
+    users = _users(record)
     for processor in record.catalogues["processors"]:
-        row = _row(processor, record, data)
+        row = _row(processor, record, data, users)
         if register is not None and register not in row.registers:
             continue
         if country is not None:
