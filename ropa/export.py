@@ -329,10 +329,10 @@ def to_xlsx(sheets: list[Sheet], created: str) -> bytes:
         for cell in ws[1]:
             cell.font = Font(bold=True)
             cell.alignment = wrap
-        for row in sheet.rows:
-            ws.append([""] * len(row))
+        # Row numbers are counted here: openpyxl's max_row scans every cell of the sheet.
+        for number, row in enumerate(sheet.rows, start=2):
             for column, value in enumerate(row, start=1):
-                cell = ws.cell(row=ws.max_row, column=column)
+                cell = ws.cell(row=number, column=column)
                 # Assigning a string that starts with "=" makes openpyxl write a formula; a
                 # string cell with Excel's quote prefix shows the text and never evaluates it.
                 cell.value = value
@@ -344,7 +344,7 @@ def to_xlsx(sheets: list[Sheet], created: str) -> bytes:
             ws.column_dimensions[get_column_letter(column)].width = width
         ws.freeze_panes = "A2"
         last = get_column_letter(len(sheet.header))
-        ws.auto_filter.ref = f"A1:{last}{max(ws.max_row, 1)}"
+        ws.auto_filter.ref = f"A1:{last}{len(sheet.rows) + 1}"
     buffer = io.BytesIO()
     book.save(buffer)
     return _fixed_zip(buffer.getvalue(), created)

@@ -70,6 +70,7 @@ class Record:
     controllers: list[Entity] = field(default_factory=list)
     catalogues: dict[str, list[Entity]] = field(default_factory=dict)
     registers: list[Entity] = field(default_factory=list)
+    _indexes: dict[str, dict[str, Entity]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def assemble(cls, documents: list[Document]) -> Record:
@@ -94,8 +95,14 @@ class Record:
         return [lang for lang in langs if isinstance(lang, str)] if isinstance(langs, list) else []
 
     def index(self, catalogue: str) -> dict[str, Entity]:
-        """Catalogue entries by id; the first of duplicates wins (duplicates are reported)."""
-        found: dict[str, Entity] = {}
-        for entity in self.catalogues[catalogue]:
-            found.setdefault(entity.id, entity)
+        """Catalogue entries by id; the first of duplicates wins (duplicates are reported).
+
+        Built once per catalogue: callers look entries up per register and per use.
+        """
+        found = self._indexes.get(catalogue)
+        if found is None:
+            found = {}
+            for entity in self.catalogues[catalogue]:
+                found.setdefault(entity.id, entity)
+            self._indexes[catalogue] = found
         return found
