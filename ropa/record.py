@@ -30,9 +30,11 @@ class Place(NamedTuple):
         return Place(self.doc, (*self.path, part))
 
 
-@dataclass(frozen=True)
-class Entity:
-    """A mapping from the record (a processor, a register, a purpose...) and its place."""
+class Entity(NamedTuple):
+    """A mapping from the record (a processor, a register, a purpose...) and its place.
+
+    A named tuple for the same reason as Place: rules make one per purpose, basis, use...
+    """
 
     place: Place
     data: dict[str, Any]
@@ -53,9 +55,10 @@ class Entity:
 
     def entities(self, key: str) -> Iterator[Entity]:
         """The mappings in the list under `key`, as entities."""
-        for place, value in self.items(key):
+        doc, path = self.place.doc, (*self.place.path, key)
+        for index, value in enumerate(self.data.get(key) or ()):
             if isinstance(value, dict):
-                yield Entity(place, value)
+                yield Entity(Place(doc, (*path, index)), value)
 
     def child(self, key: str) -> Entity | None:
         value = self.data.get(key)

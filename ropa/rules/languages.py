@@ -46,19 +46,32 @@ def text_patterns() -> tuple[Pattern, ...]:
     return tuple(found)
 
 
+@functools.cache
+def _pattern_tree() -> dict[Any, Any]:
+    """The text patterns as a tree of path steps, so one walk of a document finds them all;
+    the key None marks where a text is."""
+    tree: dict[Any, Any] = {}
+    for path, _ in text_patterns():
+        node = tree
+        for part in path:
+            node = node.setdefault(part, {})
+        node[None] = True
+    return tree
+
+
 def _texts(
-    value: Any, pattern: tuple[str, ...], path: tuple[str | int, ...]
+    value: Any, tree: dict[Any, Any], path: tuple[str | int, ...]
 ) -> Iterator[tuple[tuple[str | int, ...], Any]]:
-    if not pattern:
+    if None in tree:
         yield path, value
-        return
-    head, rest = pattern[0], pattern[1:]
-    if head == "*":
-        if isinstance(value, list):
-            for index, item in enumerate(value):
-                yield from _texts(item, rest, (*path, index))
-    elif isinstance(value, dict) and head in value:
-        yield from _texts(value[head], rest, (*path, head))
+    if isinstance(value, dict):
+        for key, sub in tree.items():
+            if key is not None and key != "*" and key in value:
+                yield from _texts(value[key], sub, (*path, key))
+    elif isinstance(value, list) and "*" in tree:
+        sub = tree["*"]
+        for index, item in enumerate(value):
+            yield from _texts(item, sub, (*path, index))
 
 
 @rule("ROPA501", "translation-missing")
@@ -86,16 +99,15 @@ def translation_missing(context: Context) -> Iterator[Finding]:
     if not languages:
         return
     for doc in context.record.documents:
-        for pattern, _ in text_patterns():
-            for path, value in _texts(doc.data, pattern, ()):
-                # A plain string is a name used unchanged in every language.
-                if not isinstance(value, dict):
-                    continue
-                missing = [lang for lang in languages if lang not in value]
-                if missing:
-                    yield Finding(
-                        Place(doc, path),
-                        f"no {', '.join(repr(m) for m in missing)} text; the controller"
-                        f" publishes in {', '.join(languages)}",
-                        at_key=True,
-                    )
+        for path, value in _texts(doc.data, _pattern_tree(), ()):
+            # A plain string is a name used unchanged in every language.
+            if not isinstance(value, dict):
+                continue
+            missing = [lang for lang in languages if lang not in value]
+            if missing:
+                yield Finding(
+                    Place(doc, path),
+                    f"no {', '.join(repr(m) for m in missing)} text; the controller"
+                    f" publishes in {', '.join(languages)}",
+                    at_key=True,
+                )
