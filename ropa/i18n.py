@@ -62,20 +62,24 @@ class Formatter:
         day = datetime.date.fromisoformat(value) if isinstance(value, str) else value
         return str(format_date(day, format="long", locale=self.locale))
 
+    @functools.cached_property
+    def _locale(self) -> Any:
+        from babel import Locale
+
+        return Locale.parse(self.locale)
+
     def join(self, items: list[str], style: str = "and") -> str:
         """'a, b and c' (or 'a, b or c' with style='or') in the locale's own way."""
         from babel.lists import format_list
 
-        if not items:
-            return ""
-        if style == "or":
-            return str(format_list(items, style="or", locale=self.locale))
-        return str(format_list(items, style="standard", locale=self.locale))
+        if len(items) < 2:
+            return items[0] if items else ""
+        return str(
+            format_list(items, style="or" if style == "or" else "standard", locale=self._locale)
+        )
 
     def country(self, code: str) -> str:
-        from babel import Locale
-
-        name = Locale.parse(self.locale).territories.get(code)
+        name = self._locale.territories.get(code)
         return str(name) if name else code
 
     def language(self, code: str) -> str:

@@ -22,15 +22,20 @@ inputs the pure scanner rejects (a comment right after a block scalar indicator,
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
-from dataclasses import dataclass
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from ropa.errors import UsageError
 from ropa.problem import Problem, Severity
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -166,16 +171,22 @@ else:  # pragma: no cover
 
 @dataclass(frozen=True, eq=False)
 class Document:
-    """One loaded file: its display name, plain data and its text.
+    """One loaded file: its display name, plain data and where its text can be had again.
 
     The node tree with line and column marks is composed again only when a problem needs a
-    position (`root`): keeping every file's tree costs three times the memory of its data.
+    position (`root`): keeping every file's tree costs three times the memory of its data,
+    and a file on disk is not even kept as text (it is read again, and must be unchanged).
     """
 
     name: str
     data: dict[str, Any]
-    text: str
+    source: Callable[[], str] = field(repr=False)
     composer: str = DEFAULT_COMPOSER
+
+    @property
+    def text(self) -> str:
+        """The text the data was read from (line breaks normalised)."""
+        return self.source()
 
     @functools.cached_property
     def root(self) -> MappingNode:
@@ -183,6 +194,34 @@ class Document:
         node = _compose(self.text, self.name, self.composer)
         assert isinstance(node, MappingNode)  # it was, when the file was loaded
         return node
+
+
+class _InMemory:
+    """The source of a document loaded from text: the text itself."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+
+    def __call__(self) -> str:
+        return self._text
+
+
+class _OnDisk:
+    """The source of a document loaded from a file: the file, read again, if unchanged."""
+
+    def __init__(self, path: Path, name: str, digest: int) -> None:
+        self._path, self._name, self._digest = path, name, digest
+
+    def __call__(self) -> str:
+        try:
+            raw = self._path.read_bytes()
+        except OSError:
+            raw = None
+        if raw is None or zlib.crc32(raw) != self._digest:
+            raise UsageError(
+                f"{self._name}: the file changed while it was being checked; run again"
+            )
+        return _normalise(raw.decode("utf-8"))
 
 
 class LoadError(Exception):
@@ -226,7 +265,8 @@ def load_file(path: Path, name: str | None = None, composer: str | None = None) 
         raw = path.read_bytes()
     except OSError as exc:
         raise _fail(display, 1, 1, RULE_DOCUMENT, f"cannot read file: {exc.strerror}") from None
-    return load_bytes(raw, display, composer)
+    document = load_bytes(raw, display, composer)
+    return dataclasses.replace(document, source=_OnDisk(path, display, zlib.crc32(raw)))
 
 
 def load_bytes(raw: bytes, name: str, composer: str | None = None) -> Document:
@@ -265,12 +305,17 @@ def load_bytes(raw: bytes, name: str, composer: str | None = None) -> Document:
     return load_text(text, name, composer)
 
 
+def _normalise(text: str) -> str:
+    if "\r" in text:
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
 def load_text(text: str, name: str, composer: str | None = None) -> Document:
     """Load YAML from decoded text strictly."""
     # YAML reads CRLF and a lone CR (old Mac files) as line breaks, as PyYAML's marks do;
     # normalising first keeps every position this module computes itself in step with them.
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _normalise(text)
     bad = _FORBIDDEN_IN_TEXT.search(text)
     if bad:
         line, column = _line_col(text, bad.start())
@@ -306,7 +351,7 @@ def _build(text: str, name: str, composer: str) -> Document:
             "the top level must be a mapping of sections such as 'controller:' or 'registers:'",
         )
     data = _Constructor(name, text).construct(root)
-    return Document(name=name, data=data, text=text, composer=composer)
+    return Document(name=name, data=data, source=_InMemory(text), composer=composer)
 
 
 def _compose(text: str, name: str, composer: str) -> Node | None:
@@ -522,7 +567,7 @@ class _Constructor:
                     RULE_DUPLICATE_KEY,
                     f"duplicate key {key!r} (first defined on line {first.start_mark.line + 1})",
                 )
-            result[key] = construct(value_node, depth)
+            result[intern(key)] = construct(value_node, depth)
         return result
 
     def _scalar(self, node: Any) -> Any:
@@ -530,7 +575,8 @@ class _Constructor:
         if tag == STR_TAG or tag == "!":
             if node.style == '"':
                 self._check_string(value, node)
-            return value
+            # Short values (ids, codes, units) repeat across a record: share one copy.
+            return intern(value) if len(value) <= 24 else value
         if tag == NULL_TAG and _NULL_RE.match(value):
             return None
         if tag == BOOL_TAG and _BOOL_RE.match(value):

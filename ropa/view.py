@@ -6,6 +6,7 @@ Templates receive this plain structure and only lay it out and escape it.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from ropa.countries import CountryData
@@ -56,12 +57,17 @@ class View:
         return None if value is None else self.text(value)
 
     def place_name(self, code: str) -> str:
-        regions = {"EU": self._("EU"), "EEA": self._("EEA")}
-        if code in regions:
-            return regions[code]
+        if code == "EU":
+            return self._("EU")
+        if code == "EEA":
+            return self._("EEA")
         return self.fmt.country(self.countries.canonical(code) or code)
 
     def basis_label(self, basis: str) -> str:
+        return self._basis_labels[basis]
+
+    @functools.cached_property
+    def _basis_labels(self) -> dict[str, str]:
         _ = self._
         return {
             "consent": _("Consent"),
@@ -70,7 +76,7 @@ class View:
             "vital_interests": _("Vital interests"),
             "public_task": _("Public interest or official authority"),
             "legitimate_interests": _("Legitimate interests"),
-        }[basis]
+        }
 
     def channel(self, channel: dict[str, Any], describe: bool = True) -> str:
         _ = self._
@@ -442,8 +448,12 @@ class View:
         }
 
     def mechanism(self, mechanism: str) -> str:
+        return self._mechanism_names[mechanism]
+
+    @functools.cached_property
+    def _mechanism_names(self) -> dict[str, str]:
         _ = self._
-        names = {
+        return {
             "adequacy": _("Adequacy decision of the European Commission"),
             "dpf": _("EU-US Data Privacy Framework (adequacy decision for certified organisations)"),
             "public_authority_instrument": _("Legally binding instrument between public authorities"),
@@ -466,7 +476,6 @@ class View:
             "art49_public_register": _("Transfer from a public register (Art. 49(1)(g))"),
             "art49_compelling_legitimate_interests": _("Compelling legitimate interests (Art. 49(1), second subparagraph)"),
         }  # fmt: skip
-        return names[mechanism]
 
     def _transfers(self) -> list[dict[str, Any]]:
         rows = []

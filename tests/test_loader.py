@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from ropa.errors import UsageError
 from ropa.loader import COMPOSERS, MAX_FILE_BYTES, LoadError, load_bytes, load_file
 
 PARSERS = sorted(COMPOSERS)
@@ -290,3 +291,20 @@ def test_unreadable_path_is_a_load_error(tmp_path: Path) -> None:
         load_file(tmp_path / "missing.yaml", "missing.yaml")
     assert caught.value.problem.rule == "ROPA005"
     assert caught.value.problem.message.startswith("cannot read file:")
+
+
+def test_positions_of_a_file_come_from_the_file_read_again(tmp_path: Path) -> None:
+    # The loader keeps no copy of a file's text; a position is found by reading it again.
+    file = tmp_path / "r.yaml"
+    file.write_text("controller:\n  name: Askele Ab\n", encoding="utf-8")
+    doc = load_file(file)
+    assert doc.root.value[0][1].value[0][1].start_mark.line == 1
+
+
+def test_a_file_changed_after_loading_is_not_given_wrong_positions(tmp_path: Path) -> None:
+    file = tmp_path / "r.yaml"
+    file.write_text("controller:\n  name: Askele Ab\n", encoding="utf-8")
+    doc = load_file(file)
+    file.write_text("# a new first line\ncontroller:\n  name: Askele Ab\n", encoding="utf-8")
+    with pytest.raises(UsageError, match=r"r\.yaml: the file changed while it was being checked"):
+        _ = doc.root
