@@ -40,15 +40,36 @@ def text(rng: random.Random, indent: int, words: int) -> str:
     return "\n".join(lines)
 
 
-def controller() -> str:
-    return """controller:
+CATEGORIES = ("basic", "usage", "financial", "content", "identity", "location")
+SOURCES = (("data-subject", "data_subject"), ("customers", "customer"), ("partners", "partner"))
+RECIPIENTS = (("authorities", "public_authority"), ("partners", "partner"),
+              ("group", "group_company"))  # fmt: skip
+GROUPS = ("purchases", "services", "marketing", "security")
+MEASURES = ("access_control", "encryption", "logging", "backup", "training", "contractual")
+
+
+def controller(rng: random.Random) -> str:
+    out = ["""controller:
   name: {sv: Benchmark Ab, fi: Benchmark Oy, en: Benchmark Oy}
   email: privacy@example.com
   supervisory_authority: {name: Tietosuojavaltuutetun toimisto, country: FI}
   languages: [sv, fi, en]
   policy: {last_updated: 2026-06-01, review_interval_months: 12}
   rights: {available: [access, rectification, erasure, restriction, objection, complaint]}
-"""
+purpose_groups:"""]  # fmt: skip
+    for group in GROUPS:
+        out += [f"  - id: {group}", "    name:", text(rng, 6, 3)]
+    out.append("data_categories:")
+    for category in CATEGORIES:
+        out += [f"  - id: {category}", "    name:", text(rng, 6, 6)]
+    out.append("sources:")
+    for source, kind in SOURCES:
+        out += [f"  - id: {source}", f"    kind: {kind}", "    name:", text(rng, 6, 4)]
+    out.append("recipients:")
+    for recipient, kind in RECIPIENTS:
+        out += [f"  - id: {recipient}", f"    kind: {kind}", "    name:", text(rng, 6, 4),
+                "    description:", text(rng, 6, 16)]  # fmt: skip
+    return "\n".join(out) + "\n"
 
 
 def vendors(rng: random.Random, first: int, count: int) -> str:
@@ -77,14 +98,17 @@ def register(rng: random.Random, number: int, activities: int, vendor_count: int
         "    name:",
         text(rng, 6, 2),
         "    role: controller",
+        "    description:",
+        text(rng, 6, 30),
         "    owner: dpo@example.com",
         "    last_reviewed: 2026-06-01",
         "    purposes:",
     ]
     for index in range(activities):
         basis = BASES[(number + index) % len(BASES)]
-        out += [f"      - id: purpose-{index}", "        name:", text(rng, 10, 4),
-                "        description:", text(rng, 10, 24), "        legal_bases:",
+        out += [f"      - id: purpose-{index}", f"        group: {GROUPS[index % len(GROUPS)]}",
+                "        name:", text(rng, 10, 4),
+                "        description:", text(rng, 10, 32), "        legal_bases:",
                 f"          - basis: {basis}"]  # fmt: skip
         if basis == "legitimate_interests":
             out += ["            interest:", text(rng, 14, 6)]
@@ -95,7 +119,13 @@ def register(rng: random.Random, number: int, activities: int, vendor_count: int
         out += [f"      - id: subjects-{index}", "        name:", text(rng, 10, 3)]
     out.append("    personal_data:")
     for index in range(rng.randint(5, 10)):
-        out += [f"      - id: data-{index}", "        name:", text(rng, 10, 5)]
+        out += [f"      - id: data-{index}", f"        category: {rng.choice(CATEGORIES)}",
+                "        name:", text(rng, 10, 5)]  # fmt: skip
+    out.append(f"    sources: [{', '.join(s for s, _ in SOURCES[: rng.randint(1, 3)])}]")
+    out.append(f"    recipients: [{', '.join(r for r, _ in RECIPIENTS[: rng.randint(1, 3)])}]")
+    out.append("    security_measures:")
+    for kind in rng.sample(MEASURES, 2):
+        out += [f"      - kind: {kind}", "        description:", text(rng, 10, 10)]
     out.append("    processors:")
     # Contiguous blocks of ten vendors per register: every vendor is used by some register.
     uses = min(vendor_count, 10)
@@ -112,7 +142,7 @@ def generate(activities: int, folder: Path, seed: int = 30) -> int:
     rng = random.Random(seed)  # noqa: S311 - seeded for reproducible records, not secrets
     folder.mkdir(parents=True, exist_ok=True)
     vendor_count = max(5, activities // 5)
-    files = {"controller.yaml": controller()}
+    files = {"controller.yaml": controller(rng)}
     for first in range(0, vendor_count, VENDORS_PER_FILE):
         count = min(VENDORS_PER_FILE, vendor_count - first)
         files[f"vendors-{first // VENDORS_PER_FILE:03d}.yaml"] = vendors(rng, first, count)
