@@ -10,11 +10,14 @@ import enum
 import gc
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from ropa import __version__
+
+if TYPE_CHECKING:
+    from ropa.progress import Progress
 
 app = typer.Typer(
     name="ropa",
@@ -121,10 +124,13 @@ def validate(
     from ropa.validate import validate as run_validation
 
     on = _parse_date(today)
+    progress = _progress()
     try:
-        result = run_validation(path, on)
+        result = run_validation(path, on, progress=progress)
     except UsageError as exc:
         raise _fail(str(exc)) from None
+    finally:
+        progress.close()
     sys.stdout.write(reporters.FORMATS[output_format.value](result))
     if output_format is Format.text:
         errors, warnings = result.errors, result.warnings
@@ -135,6 +141,13 @@ def validate(
             f" in {len(result.files)} file{'s' * (len(result.files) != 1)}\n"
         )
     raise typer.Exit(result.exit_code(strict))
+
+
+def _progress() -> Progress:
+    """A progress bar on stderr for a large record on a terminal (not with --quiet)."""
+    from ropa.progress import for_terminal
+
+    return for_terminal(_STATE["quiet"])
 
 
 def _split(value: str | None) -> list[str] | None:
@@ -217,9 +230,11 @@ def render(
         raise _fail(f"--format {output_format!r}: choose from {', '.join(rendering.FORMATS)}")
     if templates is not None and not templates.is_dir():
         raise _fail(f"--templates {templates}: not a folder")
+    progress = _progress()
     try:
-        result = run_validation(path, on)
+        result = run_validation(path, on, progress=progress)
         if result.errors or result.unreadable:
+            progress.close()
             sys.stdout.write(reporters.text(result))
             sys.stderr.write("ropa: the record has errors; nothing was rendered\n")
             raise typer.Exit(result.exit_code())
@@ -253,9 +268,11 @@ def render(
                         )
                     feed = log.atom(record, found, language, None)
                     extra.append(rendering.Output(f"changelog.{language}.xml", feed))
+        progress.stage("Rendering the pages")
         outputs = rendering.render(
             record, _split(lang), formats, templates, with_changelog, last_updated
         )
+        progress.close()
         if check:
             stale = [o.name for o in outputs + extra if _differs(out / o.name, o.content)]
             for name in stale:
@@ -270,6 +287,8 @@ def render(
         raise _fail(str(exc)) from None
     except OSError as exc:
         raise _fail(f"{exc.filename or out}: {exc.strerror}") from None
+    finally:
+        progress.close()
     for target in written:
         _info(f"wrote {target}\n")
 
@@ -330,8 +349,12 @@ def processors(
         raise _fail(f"--country {country!r} is not an ISO 3166-1 alpha-2 code or EU/EEA")
     if mechanism is not None and mechanism not in data.mechanisms:
         raise _fail(f"--mechanism {mechanism!r}: choose from {', '.join(data.mechanisms)}")
+    progress = _progress()
     try:
-        result = run_validation(path)
+        try:
+            result = run_validation(path, progress=progress)
+        finally:
+            progress.close()
         # Rule findings (such as a missing safeguard) are what this command reports on; only
         # files that cannot be read or that break the schema stop it.
         blocking = [p for p in result.problems if p.rule < "ROPA100"]
@@ -411,8 +434,12 @@ def export(
     from ropa.render import Output, write_all
     from ropa.validate import validate as run_validation
 
+    progress = _progress()
     try:
-        result = run_validation(path)
+        try:
+            result = run_validation(path, progress=progress)
+        finally:
+            progress.close()
         if result.errors or result.unreadable:
             sys.stdout.write(reporters.text(result))
             sys.stderr.write("ropa: the record has errors; nothing was exported\n")

@@ -11,6 +11,7 @@ from ropa import countries, schema
 from ropa.errors import UsageError
 from ropa.loader import Document, LoadError, load_file
 from ropa.problem import Problem, Severity
+from ropa.progress import Progress
 from ropa.record import Record
 
 EXIT_OK = 0
@@ -73,19 +74,32 @@ def record_files(path: Path) -> list[Path]:
 
 
 def load_record(
-    path: Path, composer: str | None = None
+    path: Path, composer: str | None = None, progress: Progress | None = None
 ) -> tuple[list[str], list[Document], list[Problem]]:
     """Load every file of the record; files that cannot be read become problems."""
     names: list[str] = []
     documents: list[Document] = []
     problems: list[Problem] = []
-    for file in record_files(path):
+    files = record_files(path)
+    sizes = [_size(file) for file in files]
+    if progress is not None:
+        progress.start(sum(sizes))
+    for file, size in zip(files, sizes, strict=True):
         names.append(display_name(file))
         try:
             documents.append(load_file(file, names[-1], composer))
         except LoadError as exc:
             problems.append(exc.problem)
+        if progress is not None:
+            progress.advance(size)
     return names, documents, problems
+
+
+def _size(file: Path) -> int:
+    try:
+        return file.stat().st_size
+    except OSError:
+        return 0  # reported when the file is read
 
 
 def today() -> datetime.date:
@@ -99,9 +113,14 @@ def today() -> datetime.date:
     return datetime.date.today()
 
 
-def validate(path: Path, on: datetime.date | None = None, composer: str | None = None) -> Result:
+def validate(
+    path: Path,
+    on: datetime.date | None = None,
+    composer: str | None = None,
+    progress: Progress | None = None,
+) -> Result:
     """Check a record: load errors, then schema errors, then (if the schema passes) rules."""
-    names, documents, problems = load_record(path, composer)
+    names, documents, problems = load_record(path, composer, progress)
     unreadable = len(problems)
     for doc in documents:
         problems.extend(schema.check(doc))
@@ -109,6 +128,9 @@ def validate(path: Path, on: datetime.date | None = None, composer: str | None =
     # one typo does not cascade into misleading cross-reference findings.
     if not problems:
         from ropa import rules
+
+        if progress is not None:
+            progress.stage("Checking the rules")
 
         context = rules.Context(Record.assemble(documents), countries.load(), on or today())
         problems.extend(rules.run(context))

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from ropa import __version__
 from ropa.cli import app
 
+ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
 
 BROKEN = """\
@@ -308,18 +309,60 @@ def test_python_dash_m_runs_the_cli() -> None:
     assert result.stdout == f"ropa {__version__}\n"
 
 
-def test_help_imports_nothing_heavy() -> None:
+def _modules_loaded_by(*args: str) -> set[str]:
+    """The modules a fresh `ropa ARGS` process has imported by the time it exits."""
     probe = (
         "import runpy, sys\n"
-        "sys.argv = ['ropa', '--help']\n"
+        f"sys.argv = ['ropa', *{list(args)!r}]\n"
         "try:\n"
         "    runpy.run_module('ropa', run_name='__main__')\n"
         "except SystemExit:\n"
         "    pass\n"
-        "heavy = {'jsonschema', 'jinja2', 'yaml', 'referencing'}\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))\n"
+        "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
-    assert result.stdout.splitlines()[-1] == "[]"
+    return set(result.stderr.splitlines()[-1].split())
+
+
+# Libraries that only some commands need.
+HEAVY = {
+    "jsonschema",  # the reference validator: only when a file breaks the schema
+    "referencing",
+    "jinja2",  # render, changelog
+    "markupsafe",
+    "babel",  # render, export
+    "openpyxl",  # export --format xlsx
+    "rich",  # processors' table, the progress bar
+    "pydantic",  # typer 0.29 and later, which ropa does not use
+}
+COMMAND_MODULES = {
+    "ropa.render", "ropa.view", "ropa.i18n", "ropa.export", "ropa.dpv", "ropa.audit",
+    "ropa.diff", "ropa.history", "ropa.changelog", "ropa.scaffold", "ropa.reference",
+}  # fmt: skip
+
+
+def _top_level(modules: set[str]) -> set[str]:
+    return {m.split(".")[0] for m in modules}
+
+
+def test_help_imports_nothing_heavy() -> None:
+    modules = _modules_loaded_by("--help")
+    assert _top_level(modules) & (HEAVY | {"yaml", "jsonschema_rs"}) == set()
+    assert {m for m in modules if m.startswith("ropa.")} == {"ropa.cli"}
+
+
+def test_validate_imports_only_what_it_uses() -> None:
+    modules = _modules_loaded_by("validate", str(ROOT / "registers"))
+    assert _top_level(modules) & HEAVY == set()
+    assert {"yaml", "jsonschema_rs"} <= _top_level(modules)
+    assert modules & COMMAND_MODULES == set()
+
+
+def test_validate_imports_the_reference_validator_only_for_a_schema_problem(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "r.yaml").write_text("controller:\n  nmae: x\n", encoding="utf-8")
+    modules = _modules_loaded_by("validate", str(tmp_path / "r.yaml"))
+    assert "jsonschema" in _top_level(modules)
