@@ -138,7 +138,7 @@ if _CParser is not None:
 
         libyaml calls back into Python to resolve every scalar's tag; `resolve` here gives
         StrictResolver's answers with a dictionary look-up instead of its regex walk, and
-        the path-resolver hooks are no-ops (there are none). That halves the cost of a load.
+        the path-resolver hooks are no-ops (there are none): a load takes a fifth less time.
         """
 
         def __init__(self, stream: str) -> None:
