@@ -155,8 +155,8 @@ def mutated(draw: st.DrawFn) -> Any:
         if action == "delete":
             del parent[path[-1]]
         elif action == "add" and isinstance(parent, dict):
-            parent[draw(st.sampled_from(["note", "id", "name", "countries", "x"]))] = draw(
-                st.sampled_from(TRICKY)
+            parent[draw(st.sampled_from(["note", "id", "name", "countries", "x"]))] = copy.deepcopy(
+                draw(st.sampled_from(TRICKY))
             )
         else:
             parent[path[-1]] = copy.deepcopy(draw(st.sampled_from(TRICKY)))
