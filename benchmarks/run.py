@@ -238,6 +238,11 @@ def main() -> None:
         for n in sizes:
             folder = work / f"record-{n}"
             input_sizes[n] = generate(n, folder)
+            clean = subprocess.run(ropa("validate", "--strict", str(folder)), capture_output=True, text=True, env={**os.environ, "ROPA_TODAY": TODAY})  # fmt: skip
+            if clean.returncode != 0:
+                raise SystemExit(
+                    f"the generated record of {n} is not clean:\n{clean.stdout[:2000]}"
+                )
             for name, command in commands(folder, work / f"site-{n}").items():
                 every[f"{n} {name}"] = command
         # All sizes and commands in every round, so that sizes compare like with like.
