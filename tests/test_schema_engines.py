@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from generate import generate  # noqa: E402
+from test_properties import _paths as _paths_and_values  # noqa: E402
 
 pytest.importorskip("jsonschema_rs")
 
@@ -125,15 +126,8 @@ TRICKY = [
 ]
 
 
-def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [prefix]
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found += _paths(item, (*prefix, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found += _paths(item, (*prefix, index))
-    return found
+def _paths(value: Any) -> list[tuple[Any, ...]]:
+    return [path for path, _ in _paths_and_values(value)]
 
 
 SHIPPED = [load_file(p).data for p in sorted((ROOT / "registers").glob("*.yaml"))]
