@@ -97,20 +97,10 @@ def _transfer(data: CountryData, code: str, entry: dict[str, Any] | None) -> Tra
     )
 
 
-def _users(record: Record) -> dict[str, tuple[str, ...]]:
-    """Processor id -> ids of the registers that use it, in record order (one pass)."""
-    found: dict[str, dict[str, None]] = {}
-    for register in record.registers:
-        for use in register.get("processors") or []:
-            found.setdefault(use.get("processor"), {})[register.id] = None
-    return {key: tuple(ids) for key, ids in found.items()}
-
-
-def _row(
-    processor: Entity, record: Record, data: CountryData, users: dict[str, tuple[str, ...]]
-) -> ProcessorRow:
+def _row(processor: Entity, record: Record, data: CountryData) -> ProcessorRow:
     languages = record.languages
-    registers = users.get(processor.id, ())
+    uses = record.processor_uses.get(processor.id, [])
+    registers = tuple(dict.fromkeys(register.id for register, _ in uses))
     entries = {
         data.canonical(t["country"]) or t["country"]: t for t in processor.get("transfers") or []
     }
@@ -144,9 +134,8 @@ def processor_rows(
     EU/EEA; regions count) and mechanism."""
     targets = data.expand(country) if country else frozenset()
     rows = []
-    users = _users(record)
     for processor in record.catalogues["processors"]:
-        row = _row(processor, record, data, users)
+        row = _row(processor, record, data)
         if register is not None and register not in row.registers:
             continue
         if country is not None:

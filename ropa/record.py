@@ -6,6 +6,7 @@ is without knowing how the record was split into files.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -55,10 +56,9 @@ class Entity(NamedTuple):
 
     def entities(self, key: str) -> Iterator[Entity]:
         """The mappings in the list under `key`, as entities."""
-        doc, path = self.place.doc, (*self.place.path, key)
-        for index, value in enumerate(self.data.get(key) or ()):
+        for place, value in self.items(key):
             if isinstance(value, dict):
-                yield Entity(Place(doc, (*path, index)), value)
+                yield Entity(place, value)
 
     def child(self, key: str) -> Entity | None:
         value = self.data.get(key)
@@ -96,6 +96,15 @@ class Record:
         controller = self.controller
         langs = controller.get("languages") if controller else None
         return [lang for lang in langs if isinstance(lang, str)] if isinstance(langs, list) else []
+
+    @functools.cached_property
+    def processor_uses(self) -> dict[str, list[tuple[Entity, dict[str, Any]]]]:
+        """Processor id -> (register, use) for every use of it, in record order."""
+        found: dict[str, list[tuple[Entity, dict[str, Any]]]] = {}
+        for register in self.registers:
+            for use in register.get("processors") or []:
+                found.setdefault(use.get("processor"), []).append((register, use))
+        return found
 
     def index(self, catalogue: str) -> dict[str, Entity]:
         """Catalogue entries by id; the first of duplicates wins (duplicates are reported).

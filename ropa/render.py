@@ -206,9 +206,6 @@ def render(
 
 
 def _processor_rows(view: dict[str, Any]) -> list[dict[str, Any]]:
-    safeguards: dict[str, list[str]] = {}
-    for row in view["transfers"]:
-        safeguards.setdefault(row["system"], []).append(f"{row['country']}: {row['mechanism']}")
     rows = []
     for processor in view["processors"]:
         for use in processor["uses"]:
@@ -219,7 +216,9 @@ def _processor_rows(view: dict[str, Any]) -> list[dict[str, Any]]:
                     "legal_entity": processor["legal_entity"],
                     "countries": processor["location"],
                     "purpose": use["purpose"],
-                    "safeguard": "; ".join(safeguards.get(processor["system"], [])),
+                    "safeguard": "; ".join(
+                        f"{t['country']}: {t['mechanism']}" for t in processor["safeguards"]
+                    ),
                 }
             )
     return rows

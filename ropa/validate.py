@@ -80,18 +80,17 @@ def load_record(
     names: list[str] = []
     documents: list[Document] = []
     problems: list[Problem] = []
+    progress = progress or Progress()
     files = record_files(path)
     sizes = [_size(file) for file in files]
-    if progress is not None:
-        progress.start(sum(sizes))
+    progress.start(sum(sizes))
     for file, size in zip(files, sizes, strict=True):
         names.append(display_name(file))
         try:
             documents.append(load_file(file, names[-1], composer))
         except LoadError as exc:
             problems.append(exc.problem)
-        if progress is not None:
-            progress.advance(size)
+        progress.advance(size)
     return names, documents, problems
 
 
@@ -120,6 +119,7 @@ def validate(
     progress: Progress | None = None,
 ) -> Result:
     """Check a record: load errors, then schema errors, then (if the schema passes) rules."""
+    progress = progress or Progress()
     names, documents, problems = load_record(path, composer, progress)
     unreadable = len(problems)
     for doc in documents:
@@ -129,9 +129,7 @@ def validate(
     if not problems:
         from ropa import rules
 
-        if progress is not None:
-            progress.stage("Checking the rules")
-
+        progress.stage("Checking the rules")
         context = rules.Context(Record.assemble(documents), countries.load(), on or today())
         problems.extend(rules.run(context))
     return Result(

@@ -218,7 +218,6 @@ class View:
         safeguards: dict[str, list[dict[str, Any]]] = {}
         for row in transfers:
             safeguards.setdefault(row["system"], []).append(row)
-        uses = self._uses()
         return {
             "lang": self.lang,
             "languages": [
@@ -249,9 +248,7 @@ class View:
                 key: self.opt((c.get("statements") or {}).get(key)) for key in STATEMENTS
             },
             "recipients": [self._recipient(r) for r in record.catalogues["recipients"]],
-            "processors": [
-                self._processor(p, uses, safeguards) for p in record.catalogues["processors"]
-            ],
+            "processors": [self._processor(p, safeguards) for p in record.catalogues["processors"]],
             "all_dpas_signed": all(
                 (p.get("dpa") or {}).get("signed") for p in record.catalogues["processors"]
             ),
@@ -415,22 +412,8 @@ class View:
     def locations(self, codes: list[str]) -> str:
         return ", ".join(self.place_name(code) for code in codes)
 
-    def _uses(self) -> dict[str, list[dict[str, Any]]]:
-        """Processor id -> the registers that use it and for what, in record order."""
-        found: dict[str, list[dict[str, Any]]] = {}
-        for r in self.record.registers:
-            name = self.text(r.get("name"))
-            for u in r.get("processors") or []:
-                found.setdefault(u.get("processor"), []).append(
-                    {"register": name, "register_id": r.id, "purpose": self.text(u["purpose"])}
-                )
-        return found
-
     def _processor(
-        self,
-        processor: Entity,
-        uses: dict[str, list[dict[str, Any]]],
-        safeguards: dict[str, list[dict[str, Any]]],
+        self, processor: Entity, safeguards: dict[str, list[dict[str, Any]]]
     ) -> dict[str, Any]:
         system = self.text(processor.get("system"))
         return {
@@ -441,7 +424,14 @@ class View:
             "legal_entity": processor.get("legal_entity"),
             "countries": list(processor.get("countries")),
             "location": self.locations(processor.get("countries")),
-            "uses": uses.get(processor.id, []),
+            "uses": [
+                {
+                    "register": self.text(r.get("name")),
+                    "register_id": r.id,
+                    "purpose": self.text(u["purpose"]),
+                }
+                for r, u in self.record.processor_uses.get(processor.id, [])
+            ],
             "outside_eea": any(not self.countries.in_eea(c) for c in processor.get("countries")),
             "dpa": processor.get("dpa"),
             "transfers": [t["country"] for t in processor.get("transfers") or []],
