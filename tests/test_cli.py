@@ -366,3 +366,26 @@ def test_validate_imports_the_reference_validator_only_for_a_schema_problem(
     (tmp_path / "r.yaml").write_text("controller:\n  nmae: x\n", encoding="utf-8")
     modules = _modules_loaded_by("validate", str(tmp_path / "r.yaml"))
     assert "jsonschema" in _top_level(modules)
+
+
+def test_a_file_changed_while_it_is_checked_is_an_input_error(
+    shipped: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The shipped record has warnings, so ropa reads files again for their line numbers;
+    # here a file is edited just before that.
+    from ropa import loader
+
+    read_again = loader._OnDisk.__call__
+
+    def edited_first(self: loader._OnDisk) -> str:
+        self._path.write_text("# edited\n" + self._path.read_text(encoding="utf-8"))
+        return read_again(self)
+
+    monkeypatch.setattr(loader._OnDisk, "__call__", edited_first)
+    result = runner.invoke(app, ["validate", "registers"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        "ropa: error: registers/controller.yaml: the file changed while it was being checked;"
+        " run again\n"
+    )

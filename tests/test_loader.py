@@ -293,7 +293,7 @@ def test_unreadable_path_is_a_load_error(tmp_path: Path) -> None:
     assert caught.value.problem.message.startswith("cannot read file:")
 
 
-def test_positions_of_a_file_come_from_the_file_read_again(tmp_path: Path) -> None:
+def test_positions_of_an_unchanged_file_are_found(tmp_path: Path) -> None:
     # The loader keeps no copy of a file's text; a position is found by reading it again.
     file = tmp_path / "r.yaml"
     file.write_text("controller:\n  name: Askele Ab\n", encoding="utf-8")

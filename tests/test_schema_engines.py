@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,8 +24,6 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from generate import generate  # noqa: E402
 from test_properties import _paths as _paths_and_values  # noqa: E402
-
-pytest.importorskip("jsonschema_rs")
 
 
 def _reference() -> Any:
