@@ -17,7 +17,7 @@ from ropa.history import Repository
 from ropa.i18n import Formatter, translations
 from ropa.record import Record
 from ropa.schema import check
-from ropa.view import View
+from ropa.notice.wording import Wording
 
 ATOM = "http://www.w3.org/2005/Atom"
 
@@ -59,7 +59,7 @@ class Describer:
     """Material changes as sentences in one language."""
 
     def __init__(self, record: Record, lang: str) -> None:
-        self.view = View(record, country_data.load(), lang)
+        self.view = Wording(record, country_data.load(), lang)
         self.fmt = Formatter(lang)
         self._ = translations(lang).gettext
 

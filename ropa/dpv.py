@@ -67,6 +67,7 @@ MECHANISMS = {
     "dpf": "eu-gdpr:A45-3",
     "public_authority_instrument": "eu-gdpr:A46-2-a",
     "bcr": "eu-gdpr:A46-2-b",
+    "scc": "eu-gdpr:A46-2-c",
     "scc_m1": "eu-gdpr:A46-2-c",
     "scc_m2": "eu-gdpr:A46-2-c",
     "scc_m3": "eu-gdpr:A46-2-c",

@@ -18,7 +18,7 @@ from ropa.countries import CountryData
 from ropa.i18n import translations
 from ropa.record import Entity, Record
 from ropa.render import csv_cell
-from ropa.view import View
+from ropa.notice.wording import RIGHTS, Wording
 
 # A fixed time for the workbook's metadata and zip entries: the same record must give the
 # same bytes (the zip format cannot store dates before 1980).
@@ -42,8 +42,7 @@ class Export:
         self.record = record
         self.countries = countries
         self.lang = lang
-        self.view = View(record, countries, lang)
-        self.page = self.view.build()
+        self.view = Wording(record, countries, lang, getattr(record, "catalogs", None))
         self._ = translations(lang).gettext
         controller = record.controller
         assert controller is not None, "export runs only on a validated record"
@@ -138,9 +137,7 @@ class Export:
             ]
         )
         rights = c["rights"]
-        right_names = self._join(
-            self.page["rights"]["available"] + self.page["rights"]["where_applicable"]
-        )
+        right_names = self._join(self._rights(rights))
         sources = self.record.index("sources")
         rows = []
         for register in self.record.registers:
@@ -257,20 +254,37 @@ class Export:
             )
         return Sheet(_("Processor record"), header, rows, [30, 36, 44, 30, 40, 14, 22, 14])
 
+    def _rights(self, rights: dict[str, Any]) -> list[str]:
+        _ = self._
+        names = {
+            "access": _("Right of access"),
+            "rectification": _("Right to rectification"),
+            "erasure": _("Right to erasure"),
+            "restriction": _("Right to restriction of processing"),
+            "objection": _("Right to object"),
+            "portability": _("Right to data portability"),
+            "complaint": _("Right to lodge a complaint with a supervisory authority"),
+        }
+        listed = [*rights.get("available", []), *rights.get("where_applicable", [])]
+        return [names[r] for r in RIGHTS if r in listed]
+
     def processors_sheet(self) -> Sheet:
         _ = self._
         header = [_("Processor id"), _("System"), _("Legal entity"), _("Countries"), _("Registers"),
                   _("Data processing agreement signed"), _("Data processing agreement reference")]  # fmt: skip
         rows = []
-        for p in self.page["processors"]:
-            dpa = p["dpa"] or {}
+        for p in self.record.catalogues["processors"]:
+            dpa = p.get("dpa") or {}
             rows.append(
                 [
-                    p["id"],
-                    p["system"],
-                    p["legal_entity"],
-                    p["location"],
-                    ", ".join(u["register"] for u in p["uses"]),
+                    p.id,
+                    self.view.text(p.get("system")),
+                    str(p.get("legal_entity")),
+                    self.view.locations(p.get("countries")),
+                    ", ".join(
+                        self.view.text(r.get("name"))
+                        for r, _u in self.record.processor_uses.get(p.id, [])
+                    ),
                     _("Yes") if dpa.get("signed") else _("No"),
                     dpa.get("reference") or "",
                 ]
@@ -281,18 +295,28 @@ class Export:
         _ = self._
         header = [_("System"), _("Legal entity"), _("Country"), _("Safeguard"),
                   _("Adequacy decision"), _("Legal ground"), _("Transfer impact assessment")]  # fmt: skip
-        rows = [
-            [
-                t["system"],
-                t["legal_entity"],
-                t["country"],
-                t["mechanism"],
-                _("Yes") if t["adequacy"] else _("No"),
-                t["ground"],
-                t["tia"] or "",
-            ]
-            for t in self.page["transfers"]
-        ]
+        rows = []
+        for holder in (
+            *self.record.catalogues["processors"],
+            *self.record.catalogues["recipients"],
+        ):
+            for t in holder.get("transfers") or []:
+                code = self.countries.canonical(t["country"]) or t["country"]
+                mechanism = t["mechanism"]
+                decision = self.countries.adequacy.get(code)
+                # The US decision covers only DPF-certified organisations.
+                adequate = decision is not None and (code != "US" or mechanism == "dpf")
+                rows.append(
+                    [
+                        self.view.text(holder.get("system") or holder.get("name")),
+                        str(holder.get("legal_entity") or ""),
+                        self.view.place_name(code),
+                        self.view.mechanism(mechanism),
+                        _("Yes") if adequate else _("No"),
+                        self.view.ground(mechanism, code),
+                        t.get("tia") or "",
+                    ]
+                )
         return Sheet(_("Transfers"), header, rows, [20, 24, 18, 48, 14, 40, 30])
 
     def sheets(self) -> list[Sheet]:

@@ -18,7 +18,6 @@ from ropa import countries, i18n
 from ropa.errors import UsageError
 from ropa.record import Record
 from ropa.resources import shipped
-from ropa.view import View
 
 PAGES = ("privacy", "processors", "transfers")
 FORMATS = ("html", "md")
@@ -84,6 +83,15 @@ def safe_url(value: object) -> str:
     return "#"
 
 
+def md_target(value: object) -> Any:
+    """A link target for Markdown: in angle brackets, so spaces or parentheses in a URL cannot
+    end the link early; the brackets themselves are percent-encoded."""
+    from markupsafe import Markup
+
+    text = str(value).replace("<", "%3C").replace(">", "%3E").replace("\n", "")
+    return Markup(f"<{text}>")
+
+
 def csv_cell(value: object) -> str:
     """A spreadsheet must never read a cell as a formula (CSV injection)."""
     text = "" if value is None else str(value)
@@ -126,6 +134,7 @@ def _environment(markdown: bool, templates: Path | None) -> Any:
         lstrip_blocks=True,
     )
     env.filters["url"] = safe_url
+    env.filters["md_target"] = md_target
     env.filters["md"] = md_escape
     env.filters["ucfirst"] = lambda text: str(text)[:1].upper() + str(text)[1:]
     return env
@@ -153,8 +162,11 @@ def render_page(
     return tidy_markdown(text) if fmt == "md" else text
 
 
-def _render(env: Any, template: str, lang: str, context: dict[str, Any]) -> str:
-    env.install_gettext_translations(i18n.translations(lang), newstyle=True)
+def _render(
+    env: Any, template: str, lang: str, context: dict[str, Any], catalogs: Path | None = None
+) -> str:
+    catalog = i18n.translations(lang, catalogs=catalogs) if catalogs else i18n.translations(lang)
+    env.install_gettext_translations(catalog, newstyle=True)
     text = env.get_template(template).render(**context)
     if len(text) > MAX_OUTPUT_CHARS:
         raise UsageError(f"{template}: output is larger than {MAX_OUTPUT_CHARS} characters")
@@ -168,9 +180,16 @@ def render(
     templates: Path | None = None,
     changelog: bool = False,
     last_updated: str | None = None,
+    explain: bool = False,
 ) -> list[Output]:
-    """Render every page for every language and format; nothing is written here."""
+    """Render every page for every language and format; nothing is written here.
+
+    With `explain`, each page is the audit view instead (`privacy.sv.explain.html`...): every
+    statement followed by the file, line and field it was made from.
+    """
     from jinja2 import TemplateError
+
+    from ropa import notice
 
     published = record.languages
     chosen = list(languages) if languages else published
@@ -183,14 +202,26 @@ def render(
     data = countries.load()
     outputs: list[Output] = []
     envs = {fmt: _environment(fmt == "md", templates) for fmt in formats}
+    catalogs = getattr(record, "catalogs", None)
     for lang in chosen:
-        view = View(record, data, lang, changelog, last_updated).build()
-        context = {"page": view, "languages": published}
+        built = notice.pages(record, data, lang, catalogs, changelog, last_updated)
+        fmt_ = i18n.Formatter(lang)
+        context: dict[str, Any] = {
+            "languages": [{"code": code, "name": fmt_.language(code)} for code in published],
+            "explain": _explainer(lang, catalogs) if explain else None,
+        }
         for fmt, env in envs.items():
             for page in PAGES:
-                name = f"{page}.{lang}.{fmt}"
+                suffix = "explain." if explain else ""
+                name = f"{page}.{lang}.{suffix}{fmt}"
                 try:
-                    text = _render(env, f"{page}.{fmt}.j2", lang, {**context, "self_name": name})
+                    text = _render(
+                        env, f"{page}.{fmt}.j2", lang,
+                        {**context, "page": built[page], "self_name": name},
+                        catalogs,
+                    )  # fmt: skip
+                except UsageError:
+                    raise
                 except TemplateError as exc:
                     raise UsageError(f"template {page}.{fmt}.j2: {exc}") from None
                 except Exception as exc:  # a user template may fail in any way: no traceback
@@ -200,71 +231,27 @@ def render(
                 if fmt == "md":
                     text = tidy_markdown(text)
                 outputs.append(Output(name, text.encode("utf-8")))
-        outputs.append(Output(f"processors.{lang}.csv", _processors_csv(view)))
-        outputs.append(Output(f"processors.{lang}.json", _processors_json(view)))
+        if not explain:
+            from ropa import processor_list
+
+            listing = processor_list.rows(record, data, lang, catalogs)
+            outputs.append(Output(f"processors.{lang}.csv", processor_list.to_csv(listing, lang)))
+            outputs.append(Output(f"processors.{lang}.json", processor_list.to_json(listing)))
     return outputs
 
 
-def _processor_rows(view: dict[str, Any]) -> list[dict[str, Any]]:
-    rows = []
-    for processor in view["processors"]:
-        for use in processor["uses"]:
-            rows.append(
-                {
-                    "register": use["register"],
-                    "system": processor["system"],
-                    "legal_entity": processor["legal_entity"],
-                    "countries": processor["location"],
-                    "purpose": use["purpose"],
-                    "safeguard": "; ".join(
-                        f"{t['country']}: {t['mechanism']}" for t in processor["safeguards"]
-                    ),
-                }
-            )
-    return rows
+def _explainer(lang: str, catalogs: Path | None) -> Any:
+    """The function templates call in the audit view: a statement's sources as text."""
+    from ropa.notice.model import Statement, origin
 
+    _ = (i18n.translations(lang, catalogs=catalogs) if catalogs else i18n.translations(lang)).gettext
 
-def _processors_csv(view: dict[str, Any]) -> bytes:
-    lang = view["lang"]
-    _ = i18n.translations(lang).gettext
-    header = [_("Register"), _("System"), _("Legal entity"), _("Countries"), _("Purpose"),
-              _("Safeguard")]  # fmt: skip
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in _processor_rows(view):
-        writer.writerow([csv_cell(v) for v in row.values()])
-    return buffer.getvalue().encode("utf-8")
+    def explain(statement: Statement) -> list[str]:
+        if statement.frame:
+            return [_("general text, not from the record")]
+        return [str(origin(place)) for place in statement.sources] or [_("no source")]
 
-
-def _processors_json(view: dict[str, Any]) -> bytes:
-    document = {
-        "language": view["lang"],
-        "controller": view["controller"]["name"],
-        "processors": [
-            {
-                "id": p["id"],
-                "system": p["system"],
-                "legal_entity": p["legal_entity"],
-                "countries": p["countries"],
-                "outside_eea": p["outside_eea"],
-                "registers": [
-                    {"register": u["register_id"], "purpose": u["purpose"]} for u in p["uses"]
-                ],
-                "transfers": [
-                    {
-                        "country": t["country_code"],
-                        "mechanism": t["mechanism_id"],
-                        "safeguard": t["mechanism"],
-                        "ground": t["ground"],
-                    }
-                    for t in p["safeguards"]
-                ],
-            }
-            for p in view["processors"]
-        ],
-    }
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return explain
 
 
 def write_all(outputs: list[Output], out_dir: Path) -> list[Path]:

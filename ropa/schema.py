@@ -151,6 +151,22 @@ def _title(schema: Any) -> str:
     return "value"
 
 
+# Keys that an earlier version of the schema had, with what to write instead.
+_MOVED = {
+    ("profiling", "automated_decisions"): (
+        "write 'automated_decisions: {used: false}' (or 'used: true' with 'logic:' and"
+        " 'significance:') on the register instead"
+    ),
+}
+
+
+def _parent_key(path: Path) -> str:
+    for part in reversed(path):
+        if isinstance(part, str):
+            return part
+    return ""
+
+
 def _hint(value: Any, choices: list[str]) -> str:
     if isinstance(value, str):
         close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
@@ -179,7 +195,11 @@ def _explain(error: Any) -> Iterator[tuple[Path, bool, str]]:
     elif keyword == "additionalProperties":
         known = list(schema.get("properties", {}))
         for key in sorted(k for k in value if k not in known):
-            yield (*path, key), True, f"unknown key {key!r}{_hint(key, known)}"
+            moved = _MOVED.get((_parent_key(path), key))
+            if moved:
+                yield (*path, key), True, f"{key!r} has moved: {moved}"
+            else:
+                yield (*path, key), True, f"unknown key {key!r}{_hint(key, known)}"
     elif keyword is None or keyword is False or (keyword == "not" and expected == {}):
         # A `false` subschema: the key is not allowed in this context (e.g. role-specific keys).
         key = path[-1] if path else "value"

@@ -80,6 +80,7 @@ def all_rules() -> list[Rule]:
         builtin,
         languages,
         legal,
+        notice,
         references,
         review,
         transfers,

@@ -38,6 +38,10 @@ def _references(context: Context) -> Iterator[tuple[str, str, Place]]:
         for item in register.entities("personal_data"):
             if "category" in item.data:
                 yield "data_categories", item.get("category"), item.place / "category"
+            for place, value in item.items("sources"):
+                yield "sources", value, place
+        for place, value in register.items("joint_controllers"):
+            yield "joint_controllers", value, place
     for controller in record.controllers:
         cookies = controller.child("cookies")
         if cookies is not None:
@@ -52,6 +56,7 @@ _NOUNS = {
     "purpose_groups": "purpose group",
     "data_categories": "data category",
 }
+_REFERENCED = {**_NOUNS, "joint_controllers": "joint controller"}
 
 
 @rule("ROPA101", "unknown-reference")
@@ -80,9 +85,13 @@ def unknown_reference(context: Context) -> Iterator[Finding]:
     """
     record = context.record
     indexes = {name: record.index(name) for name in _NOUNS}
+    controller = record.controller
+    indexes["joint_controllers"] = {
+        j.id: j for j in (controller.entities("joint_controllers") if controller else ())
+    }
     for catalogue, value, place in _references(context):
         if isinstance(value, str) and value not in indexes[catalogue]:
-            noun = _NOUNS[catalogue]
+            noun = _REFERENCED[catalogue]
             yield Finding(
                 place, f"no {noun} has the id {value!r}{_hint(value, indexes[catalogue])}"
             )
@@ -170,6 +179,8 @@ def duplicate_id(context: Context) -> Iterator[Finding]:
     for name, noun in _NOUNS.items():
         yield from _duplicates(record.catalogues[name], noun)
     yield from _duplicates(record.registers, "register")
+    for controller in record.controllers:
+        yield from _duplicates(list(controller.entities("joint_controllers")), "joint controller")
     for register in record.registers:
         for key, noun in (
             ("purposes", "purpose"),

@@ -339,3 +339,72 @@ def country_data_stale(context: Context) -> Iterator[Finding]:
             " Commission's adequacy decisions",
             at_key=True,
         )
+
+
+@rule("ROPA210", "safeguards-copy-unstated", Severity.WARNING)
+def safeguards_copy_unstated(context: Context) -> Iterator[Finding]:
+    """The record transfers data outside the EU/EEA but does not say how a person gets a copy
+    of the safeguards (Art. 13(1)(f)).
+
+    Failing:
+
+        controller:
+          ...            # no safeguards_copy
+        processors:
+          - id: crm
+            transfers: [{country: US, mechanism: scc_m2}]
+
+    Passing:
+
+        controller:
+          safeguards_copy: {kind: email, address: privacy@example.com}
+    """
+    controller = context.record.controller
+    if controller is None or controller.get("safeguards_copy"):
+        return
+    for catalogue in ("processors", "recipients"):
+        for holder in context.record.catalogues[catalogue]:
+            if holder.get("transfers"):
+                yield Finding(
+                    controller.place,
+                    f"{holder.id!r} transfers data outside the EU/EEA; say under"
+                    " 'safeguards_copy:' how a person gets a copy of the safeguards",
+                    at_key=True,
+                )
+                return
+
+
+@rule("ROPA211", "headquarters-outside-eea", Severity.WARNING)
+def headquarters_outside_eea(context: Context) -> Iterator[Finding]:
+    """A processor's legal entity sits outside the EU/EEA but no transfer to that country is
+    recorded: access from the headquarters' country may be a transfer (Chapter V).
+
+    Failing:
+
+        processors:
+          - id: analytics
+            legal_entity: Example LLC
+            headquarters: US
+            countries: [EU]
+
+    Passing:
+
+        processors:
+          - id: analytics
+            headquarters: US
+            countries: [EU, US]
+            transfers: [{country: US, mechanism: dpf, verified: 2026-01-10}]
+    """
+    data = context.countries
+    for processor in context.record.catalogues["processors"]:
+        home = processor.get("headquarters")
+        if not isinstance(home, str) or data.in_eea(home):
+            continue
+        moved = {t.get("country") for t in processor.get("transfers") or []}
+        if home not in moved:
+            yield Finding(
+                processor.place / "headquarters",
+                f"{processor.id!r} is headquartered in {home}, outside the EU/EEA, and no"
+                f" transfer to {home} is recorded; record it under 'transfers:' if data can be"
+                " accessed from there",
+            )

@@ -1,0 +1,133 @@
+"""Who receives personal data: recipients (Art. 13(1)(e)), processors (Art. 28) and transfers
+outside the EU/EEA with their mechanisms (Art. 13(1)(f), 44-49)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ropa.notice.context import Context
+from ropa.notice.model import Blocks, Section, Statement, join
+from ropa.record import Entity
+
+
+def recipients(ctx: Context) -> Section | None:
+    _ = ctx._
+    blocks = Blocks()
+    items = []
+    for recipient in ctx.recipients:
+        details = join([ctx.field(recipient, "description"), ctx.field(recipient, "condition")])
+        items.append(
+            ctx.say(_("%(name)s: %(details)s"), name=ctx.name(recipient), details=details)
+            if details
+            else ctx.name(recipient)
+        )
+    blocks.items(ctx.say(_("We disclose personal data to these recipients:")), items)
+    return blocks.section("sharing", _("Who we share your personal data with"))
+
+
+def processors(ctx: Context) -> Section | None:
+    _ = ctx._
+    used = ctx.processors
+    if not used:
+        return None
+    statements = ctx.controller.child("statements")
+    blocks = Blocks()
+    blocks.paragraph(
+        ctx.say(
+            _("We use processors: service providers that process personal data on our behalf and on our instructions."),
+            *[p.place for p in used],
+        ),
+        ctx.field(statements, "processor_kinds"),
+    )  # fmt: skip
+    if all((p.get("dpa") or {}).get("signed") for p in used):
+        blocks.paragraph(
+            ctx.say(
+                _("We have concluded a data processing agreement with each of them."),
+                *[p.place / "dpa" / "signed" for p in used],
+            )
+        )
+    if any(r.get("processors") for r in ctx.registers):
+        blocks.paragraph(
+            ctx.say(
+                _("The processors of each register are listed below."),
+                *[r.place / "processors" for r in ctx.registers if r.get("processors")],
+            ),
+            ctx.field(statements, "processor_details"),
+        )
+    return blocks.section("processors", _("Processors"))
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """A transfer to a third country by a processor or recipient, in the page's words."""
+
+    holder: Entity
+    transfer: Entity
+    name: Statement
+    legal_entity: Statement
+    country: Statement
+    mechanism: Statement
+    ground: Statement
+    note: Statement
+
+
+def transfers_of(ctx: Context) -> list[Transfer]:
+    rows = []
+    for holder in (*ctx.processors, *ctx.recipients):
+        for transfer in holder.entities("transfers"):
+            code = ctx.countries.canonical(transfer.data["country"]) or transfer.data["country"]
+            mechanism = transfer.data["mechanism"]
+            rows.append(
+                Transfer(
+                    holder,
+                    transfer,
+                    ctx.name(holder, "system" if holder.get("system") else "name"),
+                    ctx.field(holder, "legal_entity"),
+                    ctx.say("%(c)s", transfer.place / "country", c=ctx.words.place_name(code)),
+                    ctx.say("%(m)s", transfer.place / "mechanism", m=ctx.words.mechanism(mechanism)),
+                    ctx.say("%(g)s", transfer.place / "mechanism", g=ctx.words.ground(mechanism, code)),
+                    ctx.field(transfer, "note"),
+                )
+            )
+    return rows
+
+
+def transfers(ctx: Context) -> Section | None:
+    _ = ctx._
+    rows = transfers_of(ctx)
+    if not rows:
+        return None
+    blocks = Blocks()
+    blocks.paragraph(
+        ctx.say(
+            _("Some of our processors or recipients process personal data outside the EU/EEA. Each transfer rests on the transfer mechanism shown in the table, so that your data keeps an adequate level of protection."),
+            *[t.transfer.place for t in rows],
+        ),
+        ctx.field(ctx.controller.child("statements"), "processor_safeguards"),
+    )  # fmt: skip
+    blocks.table(
+        _("Transfers outside the EU/EEA"),
+        (_("Processor or recipient"), _("Country"), _("Transfer mechanism")),
+        [
+            (
+                _entity(ctx, t),
+                t.country,
+                join([ctx.say(_("%(mechanism)s (%(ground)s)."), mechanism=t.mechanism, ground=t.ground), t.note]),
+            )
+            for t in rows
+        ],
+    )  # fmt: skip
+    copy = ctx.controller.child("safeguards_copy")
+    if copy is not None:
+        way = ctx.words.channel(copy.data, ctx.controller.get("email"))
+        if way:
+            blocks.paragraph(
+                ctx.say(_("You can get a copy of the safeguards %(way)s."), copy.place, way=way)
+            )
+    return blocks.section("transfers", _("Transfers outside the EU/EEA"))
+
+
+def _entity(ctx: Context, t: Transfer) -> Statement:
+    if t.legal_entity:
+        return ctx.say(ctx._("%(system)s (%(entity)s)"), system=t.name, entity=t.legal_entity)
+    return t.name
