@@ -52,6 +52,7 @@ def controller(rng: random.Random) -> str:
     out = ["""controller:
   name: {sv: Benchmark Ab, fi: Benchmark Oy, en: Benchmark Oy}
   email: privacy@example.com
+  safeguards_copy: {kind: email}
   supervisory_authority: {name: Tietosuojavaltuutetun toimisto, country: FI}
   languages: [sv, fi, en]
   policy: {last_updated: 2026-06-01, review_interval_months: 12}
@@ -114,6 +115,10 @@ def register(rng: random.Random, number: int, activities: int, vendor_count: int
             out += ["            interest:", text(rng, 14, 6)]
         if basis == "consent":
             out += ["            withdrawal: [{kind: unsubscribe_link}, {kind: email}]"]
+        if basis == "legal_obligation":
+            out += ["            law:", text(rng, 14, 4)]
+        if index == 0:
+            out += ["        provision: {requirement: contractual}"]
     out.append("    data_subjects:")
     for index in range(rng.randint(2, 3)):
         out += [f"      - id: subjects-{index}", "        name:", text(rng, 10, 3)]

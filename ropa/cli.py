@@ -249,6 +249,7 @@ def render(
         rendering.check_out_dir(out, path)
         documents = list(result.documents)
         record = Record.assemble(documents)
+        record.catalogs = result.catalogs
         last_updated = None
         extra: list[rendering.Output] = []
         if with_changelog or last_updated_from_git:
@@ -444,6 +445,7 @@ def export(
             raise typer.Exit(result.exit_code())
         documents = list(result.documents)
         record = Record.assemble(documents)
+        record.catalogs = result.catalogs
         language = lang or record.languages[0]
         if language not in record.languages:
             raise UsageError(
@@ -656,6 +658,8 @@ def changelog(
     from ropa.history import Repository
     from ropa.record import Record
     from ropa.render import Output, write_all
+    from ropa.rules.languages import language_problems
+    from ropa.validate import catalog_folder
 
     if base_url is not None and not base_url.startswith("https://"):
         raise _fail(f"--base-url {base_url!r} must start with https://")
@@ -665,10 +669,18 @@ def changelog(
         if problems:
             raise UsageError("the record at HEAD cannot be read; run ropa validate")
         record = Record.assemble(documents)
+        record.catalogs = catalog_folder(path)
         languages = _split(lang) or record.languages
         for language in languages:
             if language not in record.languages:
                 raise UsageError(f"the record is not published in {language!r}")
+        # Not validated as a whole (it is read from git), but a language that CLDR or the
+        # catalogs lack would end in a traceback or in English under another `lang`.
+        refused = language_problems(record)
+        if refused:
+            sys.stdout.write("".join(p.format() + "\n" for p in refused))
+            sys.stderr.write("ropa: the record at HEAD has errors; nothing was written\n")
+            raise typer.Exit(1)
         found = log.entries(repository)
         outputs = []
         for language in languages:
@@ -738,9 +750,15 @@ def init(
     if countries.load().canonical(country) is None:
         raise _fail(f"--country {country!r} is not an ISO 3166-1 alpha-2 code")
     languages = _split(lang) or []
-    unknown = [code for code in languages if code not in i18n.available_languages()]
+    shipped = i18n.available_languages()
+    unknown = [code for code in languages if code not in shipped]
     if unknown or not languages:
-        raise _fail(f"--lang {lang!r}: choose from {', '.join(i18n.available_languages())}")
+        from ropa.rules.languages import language_hint
+
+        # The same hints as validate's ROPA502/ROPA503, e.g. "Danish is 'da'" for dk.
+        hints = [hint for code in unknown if (hint := language_hint(code))]
+        aside = f" ({'; '.join(hints)})" if hints else ""
+        raise _fail(f"--lang {lang!r}: choose from {', '.join(shipped)}{aside}")
     if not company.strip():
         raise _fail("--company must not be empty")
     from ropa.validate import today as default_today

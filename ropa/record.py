@@ -7,6 +7,7 @@ is without knowing how the record was split into files.
 from __future__ import annotations
 
 import functools
+import pathlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -73,6 +74,12 @@ class Record:
     controllers: list[Entity] = field(default_factory=list)
     catalogues: dict[str, list[Entity]] = field(default_factory=dict)
     registers: list[Entity] = field(default_factory=list)
+    # The folder for the record's own boilerplate catalogs (`locale/` beside its files, as
+    # `<lang>/LC_MESSAGES/ropa.po`; not the `catalogues` above, which are processors etc.).
+    # Set by `ropa.validate` for a record read from disk, whether or not the folder exists
+    # yet (so that a message can say where to add one); None when nobody set it. See
+    # `i18n.translations`.
+    catalogs: pathlib.Path | None = field(default=None, compare=False)
     _indexes: dict[str, dict[str, Entity]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod

@@ -28,6 +28,8 @@ class Result:
     unreadable: int
     # The files that could be read, for commands that go on to render or export them.
     documents: tuple[Document, ...] = field(default=(), compare=False, repr=False)
+    # The record's own catalog folder, for `Record.catalogs` (see `catalog_folder`).
+    catalogs: Path | None = field(default=None, compare=False, repr=False)
 
     @property
     def errors(self) -> int:
@@ -55,8 +57,18 @@ def display_name(path: Path) -> str:
         return absolute.as_posix()
 
 
+CATALOGS = "locale"
+
+
+def catalog_folder(path: Path) -> Path:
+    """Where the record at `path` keeps its own boilerplate catalogs: `locale/` in its folder,
+    or beside a one-file record (absolute; it need not exist)."""
+    return (path if path.is_dir() else path.parent).absolute() / CATALOGS
+
+
 def record_files(path: Path) -> list[Path]:
-    """The YAML files of a record: the file itself, or every *.yaml/*.yml below a folder."""
+    """The YAML files of a record: the file itself, or every *.yaml/*.yml below a folder
+    (except in its `locale/` catalog folder)."""
     if path.is_file():
         return [path]
     if not path.is_dir():
@@ -67,6 +79,7 @@ def record_files(path: Path) -> list[Path]:
         if p.suffix in (".yaml", ".yml")
         and p.is_file()
         and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        and p.relative_to(path).parts[0] != CATALOGS
     )
     if not files:
         raise UsageError(f"{path}: no .yaml or .yml files found")
@@ -130,11 +143,14 @@ def validate(
         from ropa import rules
 
         progress.stage("Checking the rules")
-        context = rules.Context(Record.assemble(documents), countries.load(), on or today())
+        record = Record.assemble(documents)
+        record.catalogs = catalog_folder(path)
+        context = rules.Context(record, countries.load(), on or today())
         problems.extend(rules.run(context))
     return Result(
         files=tuple(names),
         problems=tuple(sorted(set(problems))),
         unreadable=unreadable,
         documents=tuple(documents),
+        catalogs=catalog_folder(path),
     )

@@ -173,7 +173,7 @@ def test_pre_commit_hooks_pass_and_fail(tmp_path: Path) -> None:
     assert passing.returncode == 0, passing.stdout + passing.stderr
     assert "ropa validate" in passing.stdout and "Passed" in passing.stdout
     broken = repo / "registers" / "processors.yaml"
-    broken.write_text(broken.read_text().replace("mechanism: scc_m2", "mechanism: adequacy", 1))
+    broken.write_text(broken.read_text().replace("mechanism: scc\n", "mechanism: adequacy\n", 1))
     run("git", "add", "-A")
     failing = run(pre_commit, "try-repo", str(ROOT), "ropa-validate", "--all-files")
     assert failing.returncode == 1

@@ -18,10 +18,11 @@ runner = CliRunner()
 CALENDLY = """  - id: calendly
     system: Calendly
     legal_entity: Calendly LLC
+    headquarters: US
     countries: [US]
     transfers:
       - country: US
-        mechanism: scc_m2
+        mechanism: scc
     dpa: {signed: true}
 
 """
@@ -82,7 +83,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     _git(repo, "commit", "-q", "-am", "Add Calendly", date="2026-02-10T09:00:00+00:00")
     _git(repo, "tag", "v1")
-    _edit(registers / "processors.yaml", "    countries: [EU, US, AU]\n    transfers:\n      - country: US\n        mechanism: scc_m2\n",
+    _edit(registers / "processors.yaml", "    countries: [EU, US, AU]\n    transfers:\n      - country: US\n        mechanism: scc\n",
           "    countries: [AU]\n    transfers:\n")  # fmt: skip
     _git(
         repo,
@@ -111,7 +112,7 @@ def _diff(repo: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> object:
     ("old", "new", "exit_code", "output"),
     [
         ("v0", "v1", 1,
-         "material  processors/calendly: processor added: Calendly; Calendly LLC; in US; transfers US scc_m2 [processor-added]\n"
+         "material  processors/calendly: processor added: Calendly; Calendly LLC; in US; transfers US scc [processor-added]\n"
          "material  registers/customers: processor added: Calendly [processor-use-added]\n"),
         ("v1", "v2", 0, "editorial processors/activecampaign: no longer in EU, US [country-removed]\n"),
         ("v2", "v3", 0,
@@ -181,14 +182,14 @@ def test_more_material_changes(repo: Path, tmp_path: Path, monkeypatch: pytest.M
     shutil.copytree(repo / "registers", old)
     shutil.copytree(repo / "registers", new)
     _edit(new / "processors.yaml", "legal_entity: Intuit Inc.", "legal_entity: Mailchimp Ltd")
-    _edit(new / "processors.yaml", "    countries: [EU]\n    dpa: {signed: true}\n\n  - id: mailchimp",
-          "    countries: [EU, JP]\n    transfers:\n      - country: JP\n        mechanism: adequacy\n    dpa: {signed: true}\n\n  - id: mailchimp")  # fmt: skip
+    _edit(new / "processors.yaml", "    system: Google Analytics\n    legal_entity: Google LLC\n    headquarters: US\n    countries: [EU]\n",
+          "    system: Google Analytics\n    legal_entity: Google LLC\n    headquarters: US\n    countries: [EU, JP]\n    transfers:\n      - country: JP\n        mechanism: adequacy\n")  # fmt: skip
     _edit(new / "recruitment.yaml", "          - basis: contract\n",
           "          - basis: contract\n          - basis: consent\n            withdrawal: [{kind: email}]\n")  # fmt: skip
     _edit(
         new / "recruitment.yaml",
-        "    recipients: [partners, authorities]",
-        "    recipients: [partners, authorities, forums]",
+        "    recipients: [authorities]",
+        "    recipients: [authorities, forums]",
     )
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["diff", "old", "new"])
@@ -294,7 +295,7 @@ def test_changelog_pages_and_atom_feed(
     # Only the commit that added Calendly changed the record materially.
     assert (out / "changelog.en.md").read_text() == (
         "# Changes to the privacy policy\n\n"
-        "Material changes to how Askele Oy processes personal data, newest first. Subscribe to the"
+        "Material changes to how Askele Ab processes personal data, newest first. Subscribe to the"
         " feed to be notified of new changes, such as new processors. [Atom feed](changelog.en.xml)\n\n"
         "## 10 February 2026\n\n"
         "- New processor: Calendly (Calendly LLC), processing data in United States\n"
@@ -308,7 +309,7 @@ def test_changelog_pages_and_atom_feed(
     assert feed.tag == "{http://www.w3.org/2005/Atom}feed"
     assert feed.findtext("a:id", namespaces=ns) == "https://askele.fi/privacy/changelog.en.xml"
     assert feed.findtext("a:updated", namespaces=ns) == "2026-02-10T00:00:00Z"
-    assert feed.findtext("a:title", namespaces=ns) == "Changes to the privacy policy of Askele Oy"
+    assert feed.findtext("a:title", namespaces=ns) == "Changes to the privacy policy of Askele Ab"
     entries = feed.findall("a:entry", ns)
     assert len(entries) == 1
     calendly = _git(repo, "rev-parse", "v1")
@@ -346,8 +347,8 @@ def test_render_links_the_changelog_and_dates_the_policy_from_git(
     assert result.exit_code == 0, result.stderr
     md = (out / "privacy.en.md").read_text()
     # The policy says 2022-11-02; the last material change (Calendly) is 2026-02-10.
-    assert "*Last updated: 10 February 2026*" in md
-    assert "[All material changes to this policy](changelog.en.md)" in md
+    assert "\nLast updated: 10 February 2026\n" in md
+    assert "[All material changes to this policy](<changelog.en.md>)" in md
     assert (
         '<a href="changelog.en.html">All material changes to this policy</a>'
         in (out / "privacy.en.html").read_text()
@@ -357,4 +358,4 @@ def test_render_links_the_changelog_and_dates_the_policy_from_git(
     }
     plain = runner.invoke(app, ["render", "--out", str(tmp_path / "plain"), "--lang", "en"])
     assert plain.exit_code == 0
-    assert "*Last updated: 2 November 2022*" in (tmp_path / "plain" / "privacy.en.md").read_text()
+    assert "\nLast updated: 2 November 2022\n" in (tmp_path / "plain" / "privacy.en.md").read_text()

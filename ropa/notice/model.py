@@ -25,7 +25,8 @@ class Link:
 
     text: str
     href: str
-    # A link between ropa's own pages (e.g. to the change log), written by ropa, not data.
+    # A link to another of ropa's own pages (e.g. "changelog.sv"): the template adds the
+    # extension of the format it writes; written by ropa, never taken from data.
     internal: bool = False
 
 

@@ -238,7 +238,7 @@ def changes(ctx: Context) -> Section | None:
             ctx.say(
                 "%(link)s",
                 link=ctx.link(
-                    f"changelog.{ctx.lang}.html", policy.place,
+                    f"changelog.{ctx.lang}", policy.place,
                     _("All material changes to this policy"), internal=True,
                 ),
             )

@@ -1,14 +1,18 @@
-"""Rules about translations: every published language needs every text."""
+"""Rules about translations: every published language is one CLDR knows, with a complete
+boilerplate catalog, and every text is given in it."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from ropa import resources
-from ropa.record import Place
-from ropa.rules import Context, Finding, rule
+from ropa.locate import position
+from ropa.problem import Problem
+from ropa.record import Place, Record
+from ropa.rules import REGISTRY, Context, Finding, rule
 
 # A pattern is a path in a document with "*" for any list index; the flag says whether the
 # text may also be a plain string (a name used unchanged in every language).
@@ -111,3 +115,213 @@ def translation_missing(context: Context) -> Iterator[Finding]:
                     f" publishes in {', '.join(languages)}",
                     at_key=True,
                 )
+
+
+# How many msgids an incomplete catalog's message quotes.
+SHOWN = 3
+
+
+@rule("ROPA502", "language-unknown")
+def language_unknown(context: Context) -> Iterator[Finding]:
+    """A published language is not a language code that CLDR (Babel's locale data) knows.
+
+    Dates, lists and country names on the pages come from CLDR, so the code must be one of
+    its languages. A country code in its place gets a hint: the country's main language.
+
+    Failing:
+
+        controller:
+          languages: [en, dk]
+
+    Passing:
+
+        controller:
+          languages: [en, fi]
+    """
+    return _unknown(context.record)
+
+
+@rule("ROPA503", "language-catalog")
+def language_catalog(context: Context) -> Iterator[Finding]:
+    """A published language has no complete boilerplate catalog.
+
+    The headings and sentences around the record's texts come from a message catalog. ropa
+    ships en, fi and sv; for another language the record brings its own catalog as
+    `locale/<lang>/LC_MESSAGES/ropa.po` beside its YAML files, translating every message of
+    ropa's template (a missing, empty or fuzzy translation counts as missing). A record's
+    catalog for a shipped language may override some of its messages. Without a catalog
+    the page would be English boilerplate under another language's name.
+
+    Failing:
+
+        controller:
+          languages: [sv, de]     # and no locale/de/LC_MESSAGES/ropa.po
+
+    Passing:
+
+        controller:
+          languages: [sv, de]     # with a complete locale/de/LC_MESSAGES/ropa.po
+    """
+    return _uncatalogued(context.record)
+
+
+def _unknown(record: Record) -> Iterator[Finding]:
+    for place, code in _languages(record):
+        message = None if _settled(code, record.catalogs) else unknown_language(code)
+        if message:
+            yield Finding(place, message)
+
+
+def _uncatalogued(record: Record) -> Iterator[Finding]:
+    for place, code in _languages(record):
+        if not _settled(code, record.catalogs) and unknown_language(code) is None:
+            for message in catalog_problems(code, record.catalogs):
+                yield Finding(place, message)
+
+
+def _languages(record: Record) -> Iterator[tuple[Place, str]]:
+    controller = record.controller
+    # A record read from git has not met the schema: look only at a list of plain codes
+    # (a code names a folder of catalogs).
+    if controller is not None and isinstance(controller.get("languages"), list):
+        for place, code in controller.items("languages"):
+            if isinstance(code, str) and code.isascii() and code.isalpha():
+                yield place, code
+
+
+def _settled(code: str, catalogs: Path | None) -> bool:
+    """A shipped language the record has no catalog of its own for: known and complete.
+
+    Decided from the file layout alone (that of `ropa.i18n.catalog_file`), so that
+    validating a record in the shipped languages loads neither Babel nor ropa.i18n.
+    """
+    parts = (code, "LC_MESSAGES", "ropa.po")
+    if not resources.package_file("locale", *parts).is_file():
+        return False
+    return catalogs is None or not catalogs.joinpath(*parts).is_file()
+
+
+def unknown_language(code: str) -> str | None:
+    """Why `code` is not a language CLDR knows, with a hint where one is found; None if it is."""
+    from babel import localedata
+
+    if localedata.exists(code):
+        return None
+    retired = _retired(code)
+    if retired:
+        return f"{code!r} is a retired language code; {retired}"
+    hint = _country_language(code)
+    if hint:
+        return f"{code!r} is not a language code; {hint}"
+    return f"{code!r} is not a language code that CLDR knows"
+
+
+def language_hint(code: str) -> str | None:
+    """What to say about a code ropa ships no catalog for, beyond the list of those it does
+    (`ropa init --lang dk`): as ROPA502/ROPA503 say it; None when there is nothing to add."""
+    unknown = unknown_language(code)
+    if unknown:
+        return unknown
+    meant = _country_language(code)
+    if meant:
+        return f"{code!r} is {_english_name(code) or code}; if you meant the country, {meant}"
+    return None
+
+
+def _retired(code: str) -> str | None:
+    """ "Hebrew is 'he'" for a retired code such as 'iw'."""
+    from babel.core import get_global
+
+    alias = get_global("language_aliases").get(code)
+    lang = str(alias).split("_")[0] if alias else None
+    name = _english_name(lang) if lang else None
+    return f"{name} is {lang!r}" if name else None
+
+
+def _country_language(code: str) -> str | None:
+    """ "Danish is 'da'" when `code` is a country's code (DK) rather than its language's."""
+    from babel.languages import get_official_languages
+
+    official = get_official_languages(code.upper(), de_facto=True)
+    lang = str(official[0]).split("_")[0] if official else None
+    name = _english_name(lang) if lang and lang != code else None
+    return f"{name} is {lang!r}" if name else None
+
+
+def _english_name(lang: str) -> str | None:
+    from babel import Locale
+
+    name = Locale("en").languages.get(lang)
+    return str(name) if name else None
+
+
+def catalog_problems(code: str, catalogs: Path | None) -> list[str]:
+    """Why `code` (a language CLDR knows) has no complete catalog; empty if it has one.
+
+    `catalogs` is the record's own catalog folder (`Record.catalogs`), or None.
+    """
+    from ropa import i18n
+
+    shipped = i18n.available_languages()
+    try:
+        found = i18n.gaps(code, catalogs)
+    except i18n.CatalogError as exc:
+        line = f":{exc.line}" if exc.line else ""
+        return [f"cannot read the catalog for {code!r}: {_shown(exc.path)}{line}: {exc.reason}"]
+    if found is None:
+        if code in shipped:
+            return []
+        where = (
+            _shown(catalogs / code / "LC_MESSAGES" / f"{i18n.DOMAIN}.po")
+            if catalogs is not None
+            else f"locale/{code}/LC_MESSAGES/{i18n.DOMAIN}.po beside the record's files"
+        )
+        meant = _country_language(code)
+        aside = f" ({_english_name(code) or code}; if you meant the country, {meant})"
+        return [
+            f"no catalog for {code!r}{aside if meant else ''}: ropa ships {', '.join(shipped)};"
+            f" add one as {where} (docs/languages.md)"
+        ]
+    where = _shown(i18n.catalog_file(code, catalogs))
+    problems = []
+    if found.missing:
+        problems.append(
+            f"the catalog for {code!r} ({where}) lacks {len(found.missing)} of the"
+            f" {found.total} messages of ropa.pot (missing, empty or fuzzy):"
+            f" {_quoted(found.missing)}"
+        )
+    if found.broken:
+        problems.append(
+            f"the catalog for {code!r} ({where}) has {len(found.broken)} translation"
+            f"{'s' * (len(found.broken) != 1)} with a placeholder the msgid lacks, or a"
+            f" lone % (write %%): {_quoted(found.broken)}"
+        )
+    return problems
+
+
+def _shown(path: Any) -> str:
+    from ropa.validate import display_name
+
+    return display_name(path) if isinstance(path, Path) else str(path)
+
+
+def _quoted(msgids: tuple[str, ...]) -> str:
+    shown = [repr(m if len(m) <= 60 else m[:57] + "...") for m in msgids[:SHOWN]]
+    return ", ".join(shown) + (", ..." if len(msgids) > SHOWN else "")
+
+
+def language_problems(record: Record) -> list[Problem]:
+    """ROPA502 and ROPA503 alone, for a command that reads a record without validating it
+    (`ropa changelog` reads it from git)."""
+    found = []
+    for rule_id, findings in (("ROPA502", _unknown), ("ROPA503", _uncatalogued)):
+        severity = REGISTRY[rule_id].severity
+        for finding in findings(record):
+            line, column = position(finding.place.doc.root, finding.place.path)
+            found.append(
+                Problem(
+                    finding.place.doc.name, line, column, severity, rule_id, finding.message,
+                    finding.place.path,
+                )
+            )  # fmt: skip
+    return sorted(found)

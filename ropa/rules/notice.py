@@ -25,10 +25,10 @@ def _special(context: Context, register: Entity) -> list[tuple[Entity, str]]:
 
 @rule("ROPA304", "special-category-contradiction")
 def special_category_contradiction(context: Context) -> Iterator[Finding]:
-    """`special_category_data: false` while the register (or, for the controller, a published
-    register) holds special category data.
+    """A register or the controller says it has no special category data, and has some.
 
-    The page would state that no such data is processed; the record says otherwise.
+    `special_category_data: false` puts a statement on the page that no such data is
+    processed; the record's own items say otherwise.
 
     Failing:
 
@@ -54,8 +54,8 @@ def special_category_contradiction(context: Context) -> Iterator[Finding]:
             item, kind = found[0]
             yield Finding(
                 register.place / "special_category_data",
-                f"says the register holds no special category data, but {item.id!r} is"
-                f" {kind}; remove 'special_category_data: false'",
+                f"says the register holds no special category data, but {item.id!r} is special"
+                f" category data ({kind}); remove 'special_category_data: false'",
                 at_key=True,
             )
     controller = context.record.controller
@@ -65,7 +65,8 @@ def special_category_contradiction(context: Context) -> Iterator[Finding]:
             yield Finding(
                 controller.place / "special_category_data",
                 f"says no special category data is processed, but {item.id!r} of register"
-                f" {register.id!r} is {kind}; remove 'special_category_data: false'",
+                f" {register.id!r} is special category data ({kind}); remove"
+                " 'special_category_data: false'",
                 at_key=True,
             )
 
@@ -101,8 +102,10 @@ def legal_obligation_law_missing(context: Context) -> Iterator[Finding]:
 
 @rule("ROPA306", "provision-requirement-unstated", Severity.WARNING)
 def provision_requirement_unstated(context: Context) -> Iterator[Finding]:
-    """A register collects data from the data subjects themselves but no purpose says whether
-    providing it is required, and what follows if it is not (Art. 13(2)(e)).
+    """Data collected from the data subject, but no word on whether it must be provided.
+
+    Art. 13(2)(e): the notice says whether providing the data is a statutory or contractual
+    requirement or needed for a contract, and what follows if it is not provided.
 
     Failing:
 
@@ -146,8 +149,10 @@ def provision_requirement_unstated(context: Context) -> Iterator[Finding]:
 
 @rule("ROPA307", "automated-decisions-unstated", Severity.WARNING)
 def automated_decisions_unstated(context: Context) -> Iterator[Finding]:
-    """A register profiles people but does not say whether decisions based solely on automated
-    processing are made (Art. 13(2)(f), 22).
+    """A register profiles people but does not say whether automated decisions are made.
+
+    Art. 13(2)(f), 22: the notice says whether decisions based solely on automated
+    processing, with legal or similarly significant effects, are made.
 
     The page makes no statement about automated decisions that nobody wrote down.
 

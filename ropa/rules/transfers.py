@@ -343,8 +343,10 @@ def country_data_stale(context: Context) -> Iterator[Finding]:
 
 @rule("ROPA210", "safeguards-copy-unstated", Severity.WARNING)
 def safeguards_copy_unstated(context: Context) -> Iterator[Finding]:
-    """The record transfers data outside the EU/EEA but does not say how a person gets a copy
-    of the safeguards (Art. 13(1)(f)).
+    """Transfers outside the EU/EEA, but no word on how to get a copy of the safeguards.
+
+    Art. 13(1)(f) asks the notice to say how a person obtains a copy of the safeguards or
+    where they are available; ropa makes no such offer on its own.
 
     Failing:
 
@@ -376,8 +378,10 @@ def safeguards_copy_unstated(context: Context) -> Iterator[Finding]:
 
 @rule("ROPA211", "headquarters-outside-eea", Severity.WARNING)
 def headquarters_outside_eea(context: Context) -> Iterator[Finding]:
-    """A processor's legal entity sits outside the EU/EEA but no transfer to that country is
-    recorded: access from the headquarters' country may be a transfer (Chapter V).
+    """A processor is headquartered outside the EU/EEA, with no transfer to that country.
+
+    Access to the data from the headquarters' country may be a transfer (Chapter V), even
+    where the servers are in the EU.
 
     Failing:
 
