@@ -147,6 +147,8 @@ def _transfers(
             node["hasOrganisationalMeasure"] = [
                 "eu-gdpr:SCCByCommission", "ropa:" + SCC_MODULES[mechanism][0]
             ]  # fmt: skip
+        elif mechanism == "scc":  # the clauses, module not recorded
+            node["hasOrganisationalMeasure"] = ["eu-gdpr:SCCByCommission"]
         if transfer.get("tia"):
             node["hasImpactAssessment"] = {
                 "@type": "dpv:DataTransferImpactAssessment", "page": transfer["tia"]

@@ -168,7 +168,7 @@ class Export:
                         safeguards,
                         retention,
                         self._measures(register),
-                        self._join([self.view.basis_label(b["basis"]) for b in bases]),
+                        self._join([_upper_first(self.view.basis_label(b["basis"])) for b in bases]),
                         purpose.get("special_category_condition", ""),
                         self._join(
                             [self.view.text(b["interest"]) for b in bases if b.get("interest")]
@@ -280,7 +280,7 @@ class Export:
                     p.id,
                     self.view.text(p.get("system")),
                     str(p.get("legal_entity")),
-                    self.view.locations(p.get("countries")),
+                    ", ".join(self.view.place_name(c) for c in p.get("countries")),
                     ", ".join(
                         self.view.text(r.get("name"))
                         for r, _u in self.record.processor_uses.get(p.id, [])
@@ -326,6 +326,10 @@ class Export:
             self.processors_sheet(),
             self.transfers_sheet(),
         ]
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _neutral(value: str) -> bool:

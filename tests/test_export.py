@@ -105,7 +105,7 @@ def test_controller_rows_are_register_by_purpose(workbook: openpyxl.Workbook) ->
     assert newsletter[11] == "Legitimate interests\nConsent"
     assert newsletter[7] == "United States\nAustralia"
     assert (
-        "Mailchimp, United States: Standard contractual clauses of the European Commission, module 2 (controller to processor)"
+        "Mailchimp, United States: Standard contractual clauses of the European Commission"
         in newsletter[8]
     )
     assert newsletter[16].startswith("To deliver tailored marketing")
@@ -115,7 +115,7 @@ def test_controller_rows_are_register_by_purpose(workbook: openpyxl.Workbook) ->
 def test_processor_record(workbook: openpyxl.Workbook) -> None:
     rows = [[c.value for c in row] for row in workbook["Processor record"].iter_rows(min_row=2)]
     assert rows == [[
-        "Askele Oy, privacy@askele.fi",
+        "Askele Ab, privacy@askele.fi",
         "Customers using Askele Insights",
         rows[0][2],
         None,

@@ -39,8 +39,8 @@ def _transfer(processor: str, system: str, entity: str, registers: list[str], co
     }
 
 
-M2 = "SCCs 2021/914, module 2 (controller to processor)"
-M3 = "SCCs 2021/914, module 3 (processor to processor)"
+# The policy names the EU standard contractual clauses but no module.
+SCC = "GDPR Art. 46(2)(c)"
 
 
 def test_outside_eea_json_on_the_shipped_registers(shipped: Path) -> None:
@@ -53,17 +53,17 @@ def test_outside_eea_json_on_the_shipped_registers(shipped: Path) -> None:
         "country_data_as_of": "2026-10-08",
         "transfers": [
             _transfer("gotowebinar", "GoToWebinar", "LogMeIn Inc", ["customers", "marketing"],
-                      "US", "United States", "scc_m2", M2),
+                      "US", "United States", "scc", SCC),
             _transfer("activecampaign", "ActiveCampaign", "ActiveCampaign LLC",
-                      ["customers", "marketing"], "US", "United States", "scc_m2", M2),
+                      ["customers", "marketing"], "US", "United States", "scc", SCC),
             _transfer("activecampaign", "ActiveCampaign", "ActiveCampaign LLC",
-                      ["customers", "marketing"], "AU", "Australia", "scc_m2", M2),
+                      ["customers", "marketing"], "AU", "Australia", "scc", SCC),
             _transfer("calendly", "Calendly", "Calendly LLC", ["customers"], "US",
-                      "United States", "scc_m2", M2),
+                      "United States", "scc", SCC),
             _transfer("leadfeeder", "Leadfeeder", "Liidio Oy", ["marketing"], "US",
-                      "United States", "scc_m3", M3),
+                      "United States", "scc", SCC),
             _transfer("mailchimp", "Mailchimp", "Intuit Inc.", ["marketing"], "US",
-                      "United States", "scc_m2", M2),
+                      "United States", "scc", SCC),
         ],
     }  # fmt: skip
     assert result.stdout.endswith("}\n")
@@ -101,22 +101,22 @@ def test_csv_parses_back(shipped: Path) -> None:
     result = _run("--outside-eea", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [(r["processor"], r["country"], r["mechanism"], r["valid"]) for r in rows] == [
-        ("gotowebinar", "US", "scc_m2", "yes"),
-        ("activecampaign", "US", "scc_m2", "yes"),
-        ("activecampaign", "AU", "scc_m2", "yes"),
-        ("calendly", "US", "scc_m2", "yes"),
-        ("leadfeeder", "US", "scc_m3", "yes"),
-        ("mailchimp", "US", "scc_m2", "yes"),
+        ("gotowebinar", "US", "scc", "yes"),
+        ("activecampaign", "US", "scc", "yes"),
+        ("activecampaign", "AU", "scc", "yes"),
+        ("calendly", "US", "scc", "yes"),
+        ("leadfeeder", "US", "scc", "yes"),
+        ("mailchimp", "US", "scc", "yes"),
     ]
-    assert rows[0]["basis"] == M2
+    assert rows[0]["basis"] == SCC
 
 
 def test_markdown_table(shipped: Path) -> None:
     lines = _run("--outside-eea", "--format", "md").stdout.splitlines()
     assert lines[0].startswith("| processor | system | legal_entity |")
     assert lines[2] == (
-        "| gotowebinar | GoToWebinar | LogMeIn Inc | customers marketing | US | scc\\_m2 | no |"
-        " SCCs 2021/914, module 2 (controller to processor) | yes |  |  | yes |"
+        "| gotowebinar | GoToWebinar | LogMeIn Inc | customers marketing | US | scc | no |"
+        " GDPR Art. 46(2)(c) | yes |  |  | yes |"
     )
 
 
@@ -126,7 +126,7 @@ def test_markdown_table(shipped: Path) -> None:
         (["--register", "customers", "--outside-eea"], ["gotowebinar", "activecampaign", "activecampaign", "calendly"]),
         (["--country", "AU", "--outside-eea"], ["activecampaign"]),
         (["--country", "au"], ["activecampaign"]),
-        (["--mechanism", "scc_m3"], ["leadfeeder"]),
+        (["--mechanism", "scc"], ["gotowebinar", "activecampaign", "calendly", "leadfeeder", "mailchimp"]),
         (["--country", "FI"], ["visma-netvisor", "visma-severa", "maventa", "visma-sign",
                                "gotowebinar", "google-apps", "activecampaign", "bi-book",
                                "leadfeeder", "google-analytics", "serviceform"]),
@@ -149,7 +149,7 @@ def _record_with(tmp_path: Path, old: str, new: str) -> Path:
 
 
 def test_fail_on_missing_safeguard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    record = _record_with(tmp_path, "    transfers:\n      - country: US\n        mechanism: scc_m2\n    dpa: {signed: true}\n\n  - id: google-apps",
+    record = _record_with(tmp_path, "    transfers:\n      - country: US\n        mechanism: scc\n    dpa: {signed: true}\n\n  - id: google-apps",
                           "    dpa: {signed: true}\n\n  - id: google-apps")  # fmt: skip
     monkeypatch.chdir(tmp_path)
     assert _run("--format", "json").exit_code == 0
@@ -169,8 +169,8 @@ def test_shipped_registers_pass_the_safeguard_gate(shipped: Path) -> None:
 def test_adequacy_claimed_without_a_decision_is_not_a_valid_safeguard(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _record_with(tmp_path, "      - country: AU\n        mechanism: scc_m2",
-                 "      - country: AU\n        mechanism: adequacy")  # fmt: skip
+    _record_with(tmp_path, "      - country: AU\n        mechanism: scc\n",
+                 "      - country: AU\n        mechanism: adequacy\n")  # fmt: skip
     monkeypatch.chdir(tmp_path)
     result = _run("--outside-eea", "--format", "json", "--fail-on-missing-safeguard")
     assert result.exit_code == 1

@@ -57,7 +57,7 @@ def registers(ctx: Context) -> Section | None:
         section = Blocks()
         section.paragraph(ctx.field(register, "description"))
         section.items(
-            ctx.say(_("Whose data:")),
+            ctx.say(_("Whose personal data we process:")),
             [ctx.name(d) for d in register.entities("data_subjects")],
         )
         section.items(

@@ -97,7 +97,7 @@ def complaint(ctx: Context, right: object) -> list[Statement]:
             right,  # type: ignore[arg-type]
         ),
         ctx.say(
-            _("The supervisory authority competent for us is %(authority)s (%(country)s)."),
+            _("Competent supervisory authority: %(authority)s, %(country)s."),
             authority.place / "country",
             authority=ctx.name(authority),
             country=ctx.words.place_name(authority.data["country"]),
@@ -121,12 +121,10 @@ def decisions(ctx: Context) -> Section | None:
         section = Blocks()
         profiling = register.child("profiling")
         if profiling is not None:
-            section.paragraph(
-                ctx.say(_("We use profiling: %(purpose)s"), purpose=ctx.field(profiling, "purpose"))
-            )
             section.items(
-                None,
+                ctx.say(_("We use profiling:"), profiling.place),
                 [
+                    ctx.say(_("Purpose: %(purpose)s"), purpose=ctx.field(profiling, "purpose")),
                     ctx.say(_("Data used: %(data)s"), data=ctx.field(profiling, "data")),
                     ctx.say(_("How it works: %(logic)s"), logic=ctx.field(profiling, "logic")),
                     ctx.say(_("What it means for you: %(consequences)s"), consequences=ctx.field(profiling, "consequences"))

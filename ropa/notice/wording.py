@@ -251,10 +251,14 @@ class Wording:
         self, rules: list[dict[str, Any]], register: Entity | None = None
     ) -> list[dict[str, Any]]:
         """Retention rules as {applies_to, period} pairs (the export's cells)."""
-        return [
-            {
-                "applies_to": self.retention_subject(rule, register) or None,
-                "period": self.retention(rule),
-            }
-            for rule in rules
-        ]
+        items = []
+        for rule in rules:
+            period = self.retention(rule)
+            note = self.text(rule.get("note"))
+            items.append(
+                {
+                    "applies_to": self.retention_subject(rule, register) or None,
+                    "period": f"{period}, {note}" if note else period,
+                }
+            )
+        return items
