@@ -15,9 +15,9 @@ from ropa.diff import Change, diff
 from ropa.errors import UsageError
 from ropa.history import Repository
 from ropa.i18n import Formatter, translations
+from ropa.notice.wording import Wording
 from ropa.record import Record
 from ropa.schema import check
-from ropa.notice.wording import Wording
 
 ATOM = "http://www.w3.org/2005/Atom"
 

@@ -16,9 +16,9 @@ from typing import Any
 
 from ropa.countries import CountryData
 from ropa.i18n import translations
+from ropa.notice.wording import RIGHTS, Wording
 from ropa.record import Entity, Record
 from ropa.render import csv_cell
-from ropa.notice.wording import RIGHTS, Wording
 
 # A fixed time for the workbook's metadata and zip entries: the same record must give the
 # same bytes (the zip format cannot store dates before 1980).
@@ -168,7 +168,9 @@ class Export:
                         safeguards,
                         retention,
                         self._measures(register),
-                        self._join([_upper_first(self.view.basis_label(b["basis"])) for b in bases]),
+                        self._join(
+                            [_upper_first(self.view.basis_label(b["basis"])) for b in bases]
+                        ),
                         purpose.get("special_category_condition", ""),
                         self._join(
                             [self.view.text(b["interest"]) for b in bases if b.get("interest")]

@@ -56,8 +56,9 @@ def pages(
         tuple(sections), footer,
     )  # fmt: skip
     processors = Page(
-        "processors", lang, _("Processors"), (), tuple(registers.processors_page(ctx)), footer
-    )
+        "processors", lang, _("Processors"), tuple(registers.processors_opening(ctx).blocks),
+        tuple(registers.processors_page(ctx)), footer,
+    )  # fmt: skip
     transfers = Page(
         "transfers", lang, _("Transfers outside the EU/EEA"), (),
         tuple(registers.transfers_page(ctx)), footer,

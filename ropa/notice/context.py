@@ -73,7 +73,7 @@ class Context:
         # Babel joins strings; join placeholders and fill them back with the statements.
         keys = [f"item{i}" for i in range(len(kept))]
         pattern = self.fmt.join([f"%({k})s" for k in keys], style)
-        return fill(pattern, (), **dict(zip(keys, kept)))
+        return fill(pattern, (), **dict(zip(keys, kept, strict=True)))
 
     def upper_first(self, statement: Statement) -> Statement:
         parts = list(statement.parts)

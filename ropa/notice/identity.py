@@ -68,7 +68,9 @@ def contact_details(ctx: Context, entity: Entity) -> list[Statement]:
     details = []
     if entity.get("email"):
         details.append(
-            ctx.say(_("E-mail: %(email)s"), email=ctx.mail(entity.data["email"], entity.place / "email"))
+            ctx.say(
+                _("E-mail: %(email)s"), email=ctx.mail(entity.data["email"], entity.place / "email")
+            )
         )
     if entity.get("phone"):
         details.append(
@@ -76,7 +78,10 @@ def contact_details(ctx: Context, entity: Entity) -> list[Statement]:
         )
     if entity.get("website"):
         details.append(
-            ctx.say(_("Website: %(url)s"), url=ctx.link(entity.data["website"], entity.place / "website"))
+            ctx.say(
+                _("Website: %(url)s"),
+                url=ctx.link(entity.data["website"], entity.place / "website"),
+            )
         )
     if entity.get("address"):
         details.append(ctx.say(_("Address: %(address)s"), address=address(ctx, entity)))

@@ -105,12 +105,35 @@ def frame(text: str) -> Statement:
     return Statement((text,), (), frame=True)
 
 
+_ENDS = (".", "!", "?", "…", ":", ";")
+
+
+def terminated(statement: Statement) -> Statement:
+    """The statement as a sentence: a full stop added where the record's text has none.
+
+    Texts written in the record ("Keeping our service secure") are often phrases; where the
+    page uses one as a sentence, it gets the full stop that makes it one. A statement that
+    ends in a link is left as it is.
+    """
+    if not statement.parts or not isinstance(statement.parts[-1], str):
+        return statement
+    if statement.parts[-1].rstrip().endswith(_ENDS):
+        return statement
+    return Statement((*statement.parts[:-1], statement.parts[-1].rstrip() + "."),
+                     statement.sources, statement.frame)  # fmt: skip
+
+
 def join(statements: Sequence[Statement], separator: str = " ") -> Statement:
-    """Several statements as one (e.g. sentences of one paragraph shown as one cell)."""
+    """Several statements as one (e.g. sentences of one paragraph shown as one cell).
+
+    Joined with a space, each statement is a sentence and ends with a full stop.
+    """
     parts: list[Span] = []
     for index, statement in enumerate(s for s in statements if s):
         if index:
             parts.append(separator)
+        if separator == " ":
+            statement = terminated(statement)
         parts.extend(statement.parts)
     return Statement(_merge(parts), _unique(p for s in statements if s for p in s.sources))
 
@@ -213,7 +236,7 @@ class Blocks:
     blocks: list[Block] = field(default_factory=list)
 
     def paragraph(self, *statements: Statement | None) -> None:
-        kept = tuple(s for s in statements if s)
+        kept = tuple(terminated(s) for s in statements if s)
         if kept:
             self.blocks.append(Paragraph(kept))
 

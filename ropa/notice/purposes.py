@@ -133,7 +133,9 @@ def _use(ctx: Context, register: Entity, purpose: Entity, basis: Entity) -> Stat
     ]  # fmt: skip
     if basis.get("interest"):
         parts.append(
-            ctx.say(_("Our legitimate interest: %(interest)s"), interest=ctx.field(basis, "interest"))
+            ctx.say(
+                _("Our legitimate interest: %(interest)s"), interest=ctx.field(basis, "interest")
+            )
         )
     parts.append(ctx.field(basis, "when"))
     if basis.get("law"):

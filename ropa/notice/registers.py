@@ -131,21 +131,6 @@ def processors_page(ctx: Context) -> list[Section]:
             )
         )  # fmt: skip
     blocks = Blocks()
-    c = ctx.controller
-    used = ctx.processors
-    if used:
-        statement = ctx.say(
-            _("%(name)s uses these service providers (processors) to process personal data on its behalf."),
-            *[p.place for p in used],
-            name=ctx.name(c),
-        )  # fmt: skip
-        signed = Statement(())
-        if all((p.get("dpa") or {}).get("signed") for p in used):
-            signed = ctx.say(
-                _("A data processing agreement is in place with each of them."),
-                *[p.place / "dpa" / "signed" for p in used],
-            )
-        blocks.paragraph(statement, signed)
     blocks.table(
         _("All processors"),
         (_("System"), _("Provider"), _("Where data is processed"), _("Registers"),
@@ -156,6 +141,27 @@ def processors_page(ctx: Context) -> list[Section]:
     if section is not None:
         sections.append(section)
     return sections
+
+
+def processors_opening(ctx: Context) -> Blocks:
+    """What the processor list is, and whether every processor has signed a DPA."""
+    _ = ctx._
+    blocks = Blocks()
+    used = ctx.processors
+    if used:
+        statement = ctx.say(
+            _("%(name)s uses these service providers (processors) to process personal data on its behalf."),
+            *[p.place for p in used],
+            name=ctx.name(ctx.controller),
+        )  # fmt: skip
+        signed = Statement(())
+        if all((p.get("dpa") or {}).get("signed") for p in used):
+            signed = ctx.say(
+                _("A data processing agreement is in place with each of them."),
+                *[p.place / "dpa" / "signed" for p in used],
+            )
+        blocks.paragraph(statement, signed)
+    return blocks
 
 
 def _provider(ctx: Context, processor: Entity) -> Statement:

@@ -34,7 +34,9 @@ def retention(ctx: Context) -> Section | None:
     )
     for register in ctx.controller_registers:
         section = Blocks()
-        section.items(None, [retention_item(ctx, r, register) for r in register.entities("retention")])
+        section.items(
+            None, [retention_item(ctx, r, register) for r in register.entities("retention")]
+        )
         blocks.subsection(ctx.name(register), section)
     return blocks.section("retention", _("How long we keep your personal data"))
 
@@ -175,12 +177,15 @@ def opt_out(ctx: Context) -> Section | None:
         if opt is None:
             continue
         section = Blocks()
-        ways = [
-            ctx.upper_first(ctx.say("%(way)s.", ch.place, way=ctx.words.channel(ch.data, ctx.controller.get("email"))))
-            if ctx.words.channel(ch.data, ctx.controller.get("email")) else Statement(())
-            for ch in opt.entities("channels")
-        ]  # fmt: skip
-        ways = [join([w, ctx.field(ch, "description")]) for w, ch in zip(ways, opt.entities("channels"))]
+        ways = []
+        for channel in opt.entities("channels"):
+            way = ctx.words.channel(channel.data, ctx.controller.get("email"))
+            phrase = (
+                ctx.upper_first(ctx.say("%(way)s", channel.place, way=way))
+                if way
+                else Statement(())
+            )
+            ways.append(join([phrase, ctx.field(channel, "description")]))
         section.items(
             ctx.say(
                 _("You can object at any time to the processing of your personal data for direct marketing, including profiling for direct marketing. You can do so:"),
@@ -218,9 +223,9 @@ def changes(ctx: Context) -> Section | None:
     if months == 12:
         review = _("at least once a year")
     else:
-        review = ctx.n_(
-            "at least every %(num)d month", "at least every %(num)d months", months
-        ) % {"num": months}
+        review = ctx.n_("at least every %(num)d month", "at least every %(num)d months", months) % {
+            "num": months
+        }
     date = ctx.last_updated or policy.data["last_updated"]
     blocks.paragraph(
         ctx.say(

@@ -84,8 +84,12 @@ def transfers_of(ctx: Context) -> list[Transfer]:
                     ctx.name(holder, "system" if holder.get("system") else "name"),
                     ctx.field(holder, "legal_entity"),
                     ctx.say("%(c)s", transfer.place / "country", c=ctx.words.place_name(code)),
-                    ctx.say("%(m)s", transfer.place / "mechanism", m=ctx.words.mechanism(mechanism)),
-                    ctx.say("%(g)s", transfer.place / "mechanism", g=ctx.words.ground(mechanism, code)),
+                    ctx.say(
+                        "%(m)s", transfer.place / "mechanism", m=ctx.words.mechanism(mechanism)
+                    ),
+                    ctx.say(
+                        "%(g)s", transfer.place / "mechanism", g=ctx.words.ground(mechanism, code)
+                    ),
                     ctx.field(transfer, "note"),
                 )
             )
@@ -112,7 +116,7 @@ def transfers(ctx: Context) -> Section | None:
             (
                 _entity(ctx, t),
                 t.country,
-                join([ctx.say(_("%(mechanism)s (%(ground)s)."), mechanism=t.mechanism, ground=t.ground), t.note]),
+                join([ctx.say(_("%(mechanism)s; legal ground: %(ground)s."), mechanism=t.mechanism, ground=t.ground), t.note]),
             )
             for t in rows
         ],

@@ -169,7 +169,7 @@ class Wording:
 
     def retention(self, rule: dict[str, Any]) -> str:
         """A retention rule as a phrase, e.g. 'at the latest 24 months after ...'."""
-        _, n_ = self._, self.n_
+        _ = self._
         parts: list[str] = []
         if "until" in rule:
             parts.append(

@@ -202,9 +202,7 @@ def joint_controller_unlinked(context: Context) -> Iterator[Finding]:
     controller = context.record.controller
     if controller is None:
         return
-    linked = {
-        ref for r in context.record.registers for ref in r.get("joint_controllers") or []
-    }
+    linked = {ref for r in context.record.registers for ref in r.get("joint_controllers") or []}
     for joint in controller.entities("joint_controllers"):
         if joint.id and joint.id not in linked:
             yield Finding(
