@@ -92,7 +92,9 @@ def test_a_recorded_scc_module_is_a_narrower_concept(tmp_path: Path) -> None:
     text = processors.read_text(encoding="utf-8")
     anchor = "    legal_entity: Liidio Oy\n    countries: [EU, US]\n    transfers:\n      - country: US\n        mechanism: scc\n"
     assert anchor in text
-    processors.write_text(text.replace(anchor, anchor.replace("mechanism: scc", "mechanism: scc_m3")))
+    processors.write_text(
+        text.replace(anchor, anchor.replace("mechanism: scc", "mechanism: scc_m3"))
+    )
     out = tmp_path / "record.jsonld"
     result = CliRunner().invoke(app, ["export", str(record), "-f", "jsonld", "--out", str(out)])
     assert result.exit_code == 0, result.stderr

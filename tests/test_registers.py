@@ -46,7 +46,7 @@ def test_validate_shows_exactly_the_overdue_reviews_and_the_policys_gaps(shipped
     assert result.stdout == (
         "registers/controller.yaml:5:1 warning ROPA210 'gotowebinar' transfers data outside the EU/EEA; say under 'safeguards_copy:' how a person gets a copy of the safeguards"
         "\n"
-        'registers/controller.yaml:25:19 warning ROPA601 the privacy policy was last updated on 2022-11-02; a review was due by 2023-11-02 (every 12 months)'
+        "registers/controller.yaml:25:19 warning ROPA601 the privacy policy was last updated on 2022-11-02; a review was due by 2023-11-02 (every 12 months)"
         "\n"
         "registers/customers.yaml:33:20 warning ROPA601 register 'customers' was last reviewed on 2022-11-02; a review was due by 2023-11-02 (every 12 months)"
         "\n"
