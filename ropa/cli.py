@@ -219,6 +219,16 @@ def render(
             help="Write nothing; exit 1 if the files in --out differ from a fresh render.",
         ),
     ] = False,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help=(
+                "Write the audit view instead (privacy.sv.explain.html...): every statement"
+                " followed by the file, line and field it comes from."
+            ),
+        ),
+    ] = False,
 ) -> None:
     """Render the privacy policy, processor list and transfer table for each language.
 
@@ -279,7 +289,7 @@ def render(
                     extra.append(rendering.Output(f"changelog.{language}.xml", feed))
         progress.stage("Rendering the pages")
         outputs = rendering.render(
-            record, _split(lang), formats, templates, with_changelog, last_updated
+            record, _split(lang), formats, templates, with_changelog, last_updated, explain
         )
         progress.close()
         if check:

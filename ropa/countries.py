@@ -18,10 +18,12 @@ class Adequacy:
     code: str
     name: str
     scope: str
-    decision: str
+    decision: str  # the full reference, with research notes, for auditors
     date: str
     note: str
     uncertain: bool
+    instrument: str = "implementing_decision"  # or "decision": the Commission's act
+    number: str | None = None  # e.g. "(EU) 2023/1795"; None where it is not known
 
     @property
     def full(self) -> bool:
@@ -106,6 +108,8 @@ def load() -> CountryData:
                 date=entry["date"],
                 note=entry.get("note", ""),
                 uncertain=bool(entry.get("uncertain", False)),
+                instrument=entry.get("instrument", "implementing_decision"),
+                number=entry.get("number"),
             )
             for entry in raw["adequacy"]
         },

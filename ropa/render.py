@@ -207,6 +207,8 @@ def render(
         context: dict[str, Any] = {
             "languages": [{"code": code, "name": fmt_.language(code)} for code in published],
             "explain": _explainer(lang, catalogs) if explain else None,
+            # The audit view links to the audit view of the other languages.
+            "variant": "explain." if explain else "",
         }
         for fmt, env in envs.items():
             for page in PAGES:

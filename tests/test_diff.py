@@ -347,7 +347,7 @@ def test_render_links_the_changelog_and_dates_the_policy_from_git(
     assert result.exit_code == 0, result.stderr
     md = (out / "privacy.en.md").read_text()
     # The policy says 2022-11-02; the last material change (Calendly) is 2026-02-10.
-    assert "\nLast updated: 10 February 2026\n" in md
+    assert "\nThis privacy policy was last updated on 10 February 2026.\n" in md
     assert "[All material changes to this policy](<changelog.en.md>)" in md
     assert (
         '<a href="changelog.en.html">All material changes to this policy</a>'
@@ -358,4 +358,4 @@ def test_render_links_the_changelog_and_dates_the_policy_from_git(
     }
     plain = runner.invoke(app, ["render", "--out", str(tmp_path / "plain"), "--lang", "en"])
     assert plain.exit_code == 0
-    assert "\nLast updated: 2 November 2022\n" in (tmp_path / "plain" / "privacy.en.md").read_text()
+    assert "\nThis privacy policy was last updated on 2 November 2022.\n" in (tmp_path / "plain" / "privacy.en.md").read_text()

@@ -17,7 +17,11 @@ def opening(ctx: Context) -> Blocks:
     blocks = Blocks()
     date = ctx.last_updated or c.data["policy"]["last_updated"]
     blocks.paragraph(
-        ctx.say(_("Last updated: %(date)s"), policy / "last_updated", date=ctx.fmt.date(date))
+        ctx.say(
+            _("This privacy policy was last updated on %(date)s."),
+            policy / "last_updated",
+            date=ctx.fmt.date(date),
+        )
     )
     name = ctx.name(c)
     if c.get("short_name"):

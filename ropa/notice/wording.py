@@ -8,7 +8,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from ropa.countries import CountryData
+from ropa.countries import Adequacy, CountryData
 from ropa.i18n import Formatter, translations
 from ropa.record import Entity, Record
 
@@ -109,11 +109,23 @@ class Wording:
         _ = self._
         decision = self.countries.adequacy.get(country)
         if mechanism in ("adequacy", "dpf") and decision is not None:
-            return _("GDPR Article 45; %(decision)s") % {"decision": decision.decision}
+            return _("GDPR Article 45; %(decision)s") % {"decision": self.citation(decision)}
         if mechanism.startswith("scc"):
             return _("GDPR Article 46(2)(c); Commission Implementing Decision (EU) 2021/914")
         article = self.countries.mechanisms[mechanism].article
         return _("GDPR Article %(article)s") % {"article": article}
+
+    def citation(self, decision: Adequacy) -> str:
+        """A short citation of an adequacy decision in this language: its number, or its date
+        where the number is not known. The research notes stay in the country data."""
+        _ = self._
+        if decision.number:
+            if decision.instrument == "decision":
+                return _("Commission Decision %(number)s") % {"number": decision.number}
+            return _("Commission Implementing Decision %(number)s") % {"number": decision.number}
+        return _("Commission Implementing Decision of %(date)s") % {
+            "date": self.fmt.date(decision.date)
+        }
 
     def special_category(self, category: str) -> str:
         _ = self._
