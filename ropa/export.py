@@ -130,12 +130,7 @@ class Export:
             _("Last reviewed"),
         ]  # fmt: skip
         c = self.controller.data
-        joint = self._join(
-            [
-                ", ".join(filter(None, (self.view.text(j["name"]), j.get("email"))))
-                for j in c.get("joint_controllers") or []
-            ]
-        )
+        joints = {j.get("id"): j for j in c.get("joint_controllers") or []}
         rights = c["rights"]
         right_names = self._join(self._rights(rights))
         sources = self.record.index("sources")
@@ -159,7 +154,7 @@ class Export:
                     [
                         self.view.text(register.get("name")),
                         self.view.text(purpose["name"]),
-                        joint,
+                        self._joint(register, joints),
                         self._texts(register.get("data_subjects")),
                         self._texts(register.get("personal_data")),
                         self._recipients(register),
@@ -255,6 +250,16 @@ class Export:
                 ]
             )
         return Sheet(_("Processor record"), header, rows, [30, 36, 44, 30, 40, 14, 22, 14])
+
+    def _joint(self, register: Entity, joints: dict[str, dict[str, Any]]) -> str:
+        """The joint controllers of this register only (Art. 26), with their contact."""
+        return self._join(
+            [
+                ", ".join(filter(None, (self.view.text(j["name"]), j.get("email"))))
+                for ref in register.get("joint_controllers") or []
+                if (j := joints.get(ref)) is not None
+            ]
+        )
 
     def _rights(self, rights: dict[str, Any]) -> list[str]:
         _ = self._

@@ -160,6 +160,19 @@ _MOVED = {
 }
 
 
+# What to write for a key that an earlier version of the schema did not require.
+_REQUIRED_HINTS = {
+    ("joint_controllers", "id"): (
+        "give the joint controller an id and list it under 'joint_controllers:' of the"
+        " registers it is joint for"
+    ),
+    ("retention", "event"): (
+        "name the event the period is counted from, e.g. 'event: {en: the end of the care"
+        " period}', or use a listed one such as 'after: end_of_employment'"
+    ),
+}
+
+
 def _parent_key(path: Path) -> str:
     for part in reversed(path):
         if isinstance(part, str):
@@ -191,7 +204,8 @@ def _explain(error: Any) -> Iterator[tuple[Path, bool, str]]:
     if keyword == "required":
         match = re.match(r"^'(.+)' is a required property$", error.message)
         missing = match.group(1) if match else _choices([k for k in expected if k not in value])
-        yield path, False, f"missing required key '{missing}'"
+        hint = _REQUIRED_HINTS.get((_parent_key(path), missing))
+        yield path, False, f"missing required key '{missing}'" + (f"; {hint}" if hint else "")
     elif keyword == "additionalProperties":
         known = list(schema.get("properties", {}))
         for key in sorted(k for k in value if k not in known):

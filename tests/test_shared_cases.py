@@ -1,0 +1,166 @@
+"""The failing cases handed to the project (records 00-06 and 08, see tests/shared_cases/INDEX
+in the issue tracker's shared/cases/records/INDEX.md), each with the value it should give.
+
+The YAML files are byte-for-byte copies; each test runs the command the case names and asserts
+what a user sees: exit codes, findings with file and line, and the text of the pages.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ropa.cli import app
+
+CASES = Path(__file__).parent / "shared_cases"
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ROPA_TODAY", "2026-11-30")
+
+
+def _case(tmp_path: Path, name: str) -> Path:
+    """A copy of a case file in a folder of its own (renders go beside it, not in tests/)."""
+    found = next(CASES.glob(f"{name}-*.yaml"))
+    target = tmp_path / "record" / found.name
+    target.parent.mkdir()
+    shutil.copyfile(found, target)
+    return target
+
+
+def _render(record: Path, out: Path, *args: str) -> str:
+    result = runner.invoke(app, ["render", str(record), "--out", str(out), *args])
+    assert result.exit_code == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_00_profiling_without_consequences_renders_without_the_line(tmp_path: Path) -> None:
+    record = _case(tmp_path, "00")
+    validated = runner.invoke(app, ["validate", str(record)])
+    assert validated.exit_code == 0
+    assert "error" not in validated.stdout
+    out = tmp_path / "site"
+    _render(record, out)
+    page = (out / "privacy.en.md").read_text(encoding="utf-8")
+    assert "- Data used: " in page and "- How it works: " in page
+    assert "What it means for you" not in page
+    # Nobody wrote down whether automated decisions are made: the page says nothing of them,
+    # and validate names the gap instead.
+    assert "decisions based solely on automated processing" not in page
+    assert "ROPA307" in validated.stdout
+
+
+def test_01_joint_controller_needs_an_id_and_shows_only_with_its_register(tmp_path: Path) -> None:
+    record = _case(tmp_path, "01")
+    before = runner.invoke(app, ["validate", str(record)])
+    assert before.exit_code == 1
+    assert before.stdout == (
+        f"{record}:9:7 error ROPA010 missing required key 'id'; give the joint controller an id"
+        " and list it under 'joint_controllers:' of the registers it is joint for\n"
+    )
+    text = record.read_text(encoding="utf-8")
+    text = text.replace(
+        '    - name: "Vårdcentralen Norra Hamnen AB"',
+        '    - id: norra-hamnen\n      name: "Vårdcentralen Norra Hamnen AB"',
+    ).replace(
+        "    owner: produkt@norrhalsa.se\n",
+        "    owner: produkt@norrhalsa.se\n    joint_controllers: [norra-hamnen]\n",
+    )
+    record.write_text(text, encoding="utf-8")
+    out = tmp_path / "ropa.csv"
+    result = runner.invoke(app, ["export", str(record), "--format", "csv", "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    joint = {row[0]: row[2] for row in rows[1:]}
+    assert joint == {
+        "Kundservice": "",
+        "Distansövervakning": "Vårdcentralen Norra Hamnen AB, dataskydd@norrahamnen.se",
+    }
+    site = tmp_path / "site"
+    _render(record, site, "--format", "md")
+    page = (site / "privacy.en.md").read_text(encoding="utf-8")
+    assert (
+        "For Remote monitoring we are joint controllers with Vårdcentralen Norra Hamnen AB."
+        " Joint responsibility for remote monitoring only.\n"
+    ) in page
+
+
+def test_02_adequacy_is_cited_shortly_and_research_notes_stay_internal(tmp_path: Path) -> None:
+    record = _case(tmp_path, "02")
+    out = tmp_path / "site"
+    _render(record, out, "--format", "md")
+    pages = {p.name: p.read_text(encoding="utf-8") for p in out.glob("*.md")}
+    for name, text in pages.items():
+        assert "not verified" not in text, name
+        assert "technically extended" not in text, name
+    assert (
+        "| Hetzner Cloud | Hetzner Online GmbH | United Kingdom | Adequacy decision of the"
+        " European Commission | GDPR Article 45; Commission Implementing Decision of"
+        " 19 December 2025 |"
+    ) in pages["transfers.en.md"]
+
+
+def test_04_retention_after_an_unnamed_event_says_what_to_write(tmp_path: Path) -> None:
+    record = _case(tmp_path, "04")
+    result = runner.invoke(app, ["validate", str(record)])
+    assert result.exit_code == 1
+    assert result.stdout == (
+        f"{record}:43:9 error ROPA010 missing required key 'event'; name the event the period"
+        " is counted from, e.g. 'event: {en: the end of the care period}', or use a listed one"
+        " such as 'after: end_of_employment'\n"
+    )
+    text = record.read_text(encoding="utf-8").replace(
+        "        after: event\n",
+        "        after: event\n"
+        "        event: {sv: att anställningen upphörde, en: the employment ended}\n",
+    )
+    record.write_text(text, encoding="utf-8")
+    out = tmp_path / "site"
+    _render(record, out, "--format", "md")
+    assert "2 years after the employment ended" in (out / "privacy.en.md").read_text("utf-8")
+    assert "the event" not in (out / "privacy.en.md").read_text("utf-8")
+
+
+def test_04b_end_of_employment_is_a_listed_event(tmp_path: Path) -> None:
+    record = _case(tmp_path, "04b")
+    result = runner.invoke(app, ["validate", str(record)])
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout == ""
+    out = tmp_path / "site"
+    _render(record, out, "--format", "md")
+    assert "after the employment ended" in (out / "privacy.en.md").read_text("utf-8")
+
+
+def test_05_recipient_condition_is_its_own_sentence(tmp_path: Path) -> None:
+    record = _case(tmp_path, "05")
+    out = tmp_path / "site"
+    _render(record, out, "--format", "md")
+    for name in ("privacy.sv.md", "privacy.en.md"):
+        page = (out / name).read_text(encoding="utf-8")
+        assert ".." not in page.replace("...", "")
+        # A recipient with neither description nor condition is a list item, not a heading.
+        assert "### Företagshälsovård" not in page and "### Occupational" not in page
+    sv = (out / "privacy.sv.md").read_text(encoding="utf-8")
+    assert (
+        "- Skatteverket: Uppgifter om lön lämnas varje månad enligt skatteförfarandelagen.\n" in sv
+    )
+    assert "\n- Företagshälsovård\n" in sv
+
+
+def test_08_processor_note_website_and_sub_processors_are_published(tmp_path: Path) -> None:
+    record = _case(tmp_path, "08")
+    out = tmp_path / "site"
+    _render(record, out)
+    sv = (out / "processors.sv.md").read_text(encoding="utf-8")
+    assert "Hetzner anlitar underbiträden, bland annat Acme Backup GmbH." in sv
+    assert "[https://www.hetzner.com](<https://www.hetzner.com>)" in sv
+    html = (out / "processors.sv.html").read_text(encoding="utf-8")
+    assert '<a href="https://www.hetzner.com">https://www.hetzner.com</a>' in html
+    assert '"website": "https://www.hetzner.com"' in (out / "processors.sv.json").read_text()
