@@ -62,7 +62,10 @@ def purposes(ctx: Context) -> Section | None:
             inner.extend(rest)
     if inner.blocks:
         blocks.paragraph(
-            ctx.say(_("We process your personal data for the purposes below; the legal basis of each purpose is given with it."))
+            ctx.say(
+                _("We process your personal data for the purposes below; the legal basis of each purpose is given with it."),
+                *[r.place / "purposes" for r in ctx.controller_registers if r.get("purposes")],
+            )
         )  # fmt: skip
         blocks.extend(inner)
     for register in ctx.processor_registers:
