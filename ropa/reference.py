@@ -16,16 +16,26 @@ def _resolve(node: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
     return None, node
 
 
-def _type(node: dict[str, Any]) -> str:
+def _anchor(title: str) -> str:
+    """The anchor GitHub and most Markdown renderers give a heading."""
+    return "".join(c for c in title.lower().replace(" ", "-") if c.isalnum() or c in "-_")
+
+
+def _type(node: dict[str, Any], inline: str | None = None) -> str:
+    """A field's type; `inline` is the section that documents an inline object."""
     name, target = _resolve(node)
-    if name in ("text", "label", "date", "email", "url", "country", "id", "lang", "phone"):
-        return {"text": "text per language", "label": "name or text per language"}.get(name, name)
+    if name in ("text", "label", "date", "email", "url", "country", "id", "lang", "phone",
+                "internal_note"):  # fmt: skip
+        return {"text": "text per language", "label": "name or text per language",
+                "internal_note": "text (never published)"}.get(name, name)  # fmt: skip
     if "enum" in target:
         return "one of: " + ", ".join(f"`{v}`" for v in target["enum"])
     if target.get("type") == "array":
-        return "list of " + _type(target["items"])
+        return "list of " + _type(target["items"], inline)
     if name:
-        return f"[{name}](#{name.replace('_', '-')})"
+        return f"[{name}](#{_anchor(name)})"
+    if inline is not None and target.get("type") == "object":
+        return f"[{inline}](#{_anchor(inline)})"
     return str(target.get("type", "value"))
 
 
@@ -35,18 +45,36 @@ def _describe(node: dict[str, Any]) -> str:
     return " ".join(str(text).split())
 
 
-def _table(schema: dict[str, Any]) -> list[str]:
+def _inline(node: dict[str, Any]) -> dict[str, Any] | None:
+    """The object schema written in place (not a $ref) under a field, if any."""
+    if "$ref" in node:
+        return None
+    if node.get("type") == "array" and isinstance(node.get("items"), dict):
+        return _inline(node["items"])
+    return node if node.get("type") == "object" and "properties" in node else None
+
+
+def _sections(title: str, schema: dict[str, Any]) -> list[str]:
+    """A table for `schema`, then a section for each object written in place inside it."""
     required = set(schema.get("required", []))
     lines = ["| field | type | required | description |", "|---|---|---|---|"]
+    nested: list[tuple[str, dict[str, Any]]] = []
     for key, node in schema.get("properties", {}).items():
+        inner = _inline(node)
+        child = f"{title}.{key}" if title else key
+        if inner is not None:
+            nested.append((child, inner))
+        kind = _type(node, child if inner is not None else None)
         lines.append(
-            f"| `{key}` | {_type(node)} | {'yes' if key in required else ''} | {_describe(node)} |"
+            f"| `{key}` | {kind} | {'yes' if key in required else ''} | {_describe(node)} |"
         )
+    for child, inner in nested:
+        lines += ["", f"## {child}", "", _describe(inner), "", *_sections(child, inner)]
     return lines
 
 
 def fields_markdown() -> str:
-    """Every section and object of the record schema as Markdown tables."""
+    """Every section and object of the record schema as Markdown tables, nested ones too."""
     root = resources.schema()
     out = [
         "# Field reference",
@@ -55,21 +83,11 @@ def fields_markdown() -> str:
         "",
         "## Sections of a record file",
         "",
-        *_table(root),
+        *_sections("", root),
     ]
-    sections = {
-        "controller": root["properties"]["controller"],
-        "processors": root["properties"]["processors"]["items"],
-        "recipients": root["properties"]["recipients"]["items"],
-        "sources": root["properties"]["sources"]["items"],
-        "data_categories": root["properties"]["data_categories"]["items"],
-        "registers": root["properties"]["registers"]["items"],
-    }
-    for name, node in sections.items():
-        out += ["", f"## {name}", "", _describe(node) or "", "", *_table(node)]
     for name, node in root["$defs"].items():
         if node.get("type") == "object" and "properties" in node:
-            out += ["", f"## {name}", "", _describe(node), "", *_table(node)]
+            out += ["", f"## {name}", "", _describe(node), "", *_sections(name, node)]
     return "\n".join(out) + "\n"
 
 

@@ -194,3 +194,32 @@ def test_readme_example_is_true() -> None:
     assert first in runner.invoke(app, ["validate", str(ROOT / "registers")]).stdout.replace(
         str(ROOT / "registers"), "registers"
     )
+
+
+def test_field_reference_documents_every_object_nested_ones_included() -> None:
+    """Every object of the schema, written in place or shared, has its own section."""
+    from ropa import resources
+
+    schema = resources.schema()
+    found: list[str] = []
+
+    def walk(node: dict, title: str) -> None:
+        if node.get("type") == "array" and isinstance(node.get("items"), dict):
+            walk(node["items"], title)
+            return
+        if "$ref" in node or node.get("type") != "object" or "properties" not in node:
+            return
+        found.append(title)
+        for key, child in node["properties"].items():
+            walk(child, f"{title}.{key}" if title else key)
+
+    for key, child in schema["properties"].items():
+        walk(child, key)
+    for name, node in schema["$defs"].items():
+        walk(node, name)
+    text = (ROOT / "docs" / "fields.md").read_text(encoding="utf-8")
+    assert {"controller.joint_controllers", "controller.rights", "controller.cookies",
+            "controller.policy", "controller.statements", "processors.sub_processors",
+            "registers.automated_decisions", "purpose.provision"} <= set(found)  # fmt: skip
+    missing = [title for title in found if f"\n## {title}\n" not in text]
+    assert missing == []
