@@ -342,7 +342,8 @@ HEAVY = {
     "pydantic",  # typer 0.29 and later, which ropa does not use
 }
 COMMAND_MODULES = {
-    "ropa.render", "ropa.view", "ropa.i18n", "ropa.export", "ropa.dpv", "ropa.audit",
+    "ropa.render", "ropa.notice", "ropa.processor_list", "ropa.i18n", "ropa.export", "ropa.dpv",
+    "ropa.audit",
     "ropa.diff", "ropa.history", "ropa.changelog", "ropa.scaffold", "ropa.reference",
 }  # fmt: skip
 
