@@ -87,7 +87,7 @@ def test_01_joint_controller_needs_an_id_and_shows_only_with_its_register(tmp_pa
     _render(record, site, "--format", "md")
     page = (site / "privacy.en.md").read_text(encoding="utf-8")
     assert (
-        "For Remote monitoring we are joint controllers with Vårdcentralen Norra Hamnen AB."
+        "For the register Remote monitoring we are joint controllers with Vårdcentralen Norra Hamnen AB."
         " Joint responsibility for remote monitoring only.\n"
     ) in page
 

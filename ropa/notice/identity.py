@@ -148,7 +148,11 @@ def joint_controllers(ctx: Context) -> Blocks:
         names = ctx.joined([ctx.name(r) for r, _i in registers])
         blocks.paragraph(
             ctx.say(
-                _("For %(registers)s we are joint controllers with %(name)s."),
+                ctx.n_(
+                    "For the register %(registers)s we are joint controllers with %(name)s.",
+                    "For the registers %(registers)s we are joint controllers with %(name)s.",
+                    len(registers),
+                ),
                 *[r.place / "joint_controllers" / i for r, i in registers],
                 registers=names,
                 name=ctx.name(joint),

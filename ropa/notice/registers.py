@@ -19,10 +19,10 @@ def _personal_data(ctx: Context, item: Entity) -> Statement:
     if not any(names):
         return ctx.name(item)
     return ctx.say(
-        ctx._("%(data)s (source: %(sources)s)"),
+        ctx._("%(data)s (source: %(origins)s)"),
         item.place / "sources",
         data=ctx.name(item),
-        sources=ctx.joined(names),
+        origins=ctx.joined(names),
     )
 
 
@@ -132,7 +132,7 @@ def processors_page(ctx: Context) -> list[Section]:
         )  # fmt: skip
     blocks = Blocks()
     blocks.table(
-        _("All processors"),
+        _("Every processor with its countries, registers and transfer mechanisms"),
         (_("System"), _("Provider"), _("Where data is processed"), _("Registers"),
          _("Transfer mechanism"), _("More information")),
         rows,
@@ -188,7 +188,7 @@ def transfers_page(ctx: Context) -> list[Section]:
             )
         )  # fmt: skip
     blocks.table(
-        _("Transfers outside the EU/EEA"),
+        _("Each transfer outside the EU/EEA with its transfer mechanism"),
         (_("System or recipient"), _("Provider"), _("Country"), _("Transfer mechanism"), _("Legal ground")),
         [
             (t.name, t.legal_entity, t.country, join([t.mechanism, t.note], ". "), t.ground)
@@ -200,7 +200,7 @@ def transfers_page(ctx: Context) -> list[Section]:
         way = ctx.words.channel(copy.data, ctx.controller.get("email"))
         if way:
             blocks.paragraph(
-                ctx.say(_("You can get a copy of the safeguards %(way)s."), copy.place, way=way)
+                ctx.say(_("You can request a copy of the safeguards %(way)s."), copy.place, way=way)
             )
     section = blocks.section("transfers", _("Transfers outside the EU/EEA"))
     return [section] if section is not None else []

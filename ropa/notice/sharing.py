@@ -110,7 +110,7 @@ def transfers(ctx: Context) -> Section | None:
         ctx.field(ctx.controller.child("statements"), "processor_safeguards"),
     )  # fmt: skip
     blocks.table(
-        _("Transfers outside the EU/EEA"),
+        _("Each transfer outside the EU/EEA with its transfer mechanism"),
         (_("Processor or recipient"), _("Country"), _("Transfer mechanism")),
         [
             (
@@ -126,7 +126,7 @@ def transfers(ctx: Context) -> Section | None:
         way = ctx.words.channel(copy.data, ctx.controller.get("email"))
         if way:
             blocks.paragraph(
-                ctx.say(_("You can get a copy of the safeguards %(way)s."), copy.place, way=way)
+                ctx.say(_("You can request a copy of the safeguards %(way)s."), copy.place, way=way)
             )
     return blocks.section("transfers", _("Transfers outside the EU/EEA"))
 
