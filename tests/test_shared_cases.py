@@ -164,3 +164,29 @@ def test_08_processor_note_website_and_sub_processors_are_published(tmp_path: Pa
     html = (out / "processors.sv.html").read_text(encoding="utf-8")
     assert '<a href="https://www.hetzner.com">https://www.hetzner.com</a>' in html
     assert '"website": "https://www.hetzner.com"' in (out / "processors.sv.json").read_text()
+
+
+def test_06_lead_ins_only_with_content_and_swedish_that_fits_a_swedish_company(
+    tmp_path: Path,
+) -> None:
+    record = _case(tmp_path, "06")
+    out = tmp_path / "site"
+    _render(record, out, "--format", "md")
+    for name in ("privacy.sv.md", "privacy.en.md"):
+        lines = (out / name).read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(lines):
+            if line.endswith(":") and not line.startswith(("- ", "#", "|")):
+                following = next((x for x in lines[number + 1 :] if x.strip()), "")
+                assert following.startswith("- "), f"{name}: {line!r} leads into nothing"
+    sv = (out / "privacy.sv.md").read_text(encoding="utf-8")
+    assert "Därför" not in sv
+    assert (
+        "Denna integritetspolicy för Norrhälsa AB (”vi”) förklarar vilka personuppgifter vi"
+        " samlar in om dig, varför vi samlar in dem och hur vi behandlar dem.\n"
+    ) in sv
+    # A Swedish company: the supervisory authority is Swedish, the number an organisationsnummer.
+    assert "- Organisationsnummer: 556987-1234\n" in sv
+    assert "FO-nummer" not in sv
+    assert "- Corporate identity number (organisationsnummer): 556987-1234\n" in (
+        out / "privacy.en.md"
+    ).read_text(encoding="utf-8")

@@ -49,7 +49,13 @@ def business_id_label(ctx: Context) -> str:
     """The name of a company registration number in the controller's country."""
     _ = ctx._
     c = ctx.controller.data
-    country = c.get("country") or (c.get("address") or {}).get("country")
+    # The country of establishment; failing that, the address's, then the lead supervisory
+    # authority's (which sits where the main establishment is, Art. 56).
+    country = (
+        c.get("country")
+        or (c.get("address") or {}).get("country")
+        or (c.get("supervisory_authority") or {}).get("country")
+    )
     labels = {
         "FI": _("Business ID (Y-tunnus): %(id)s"),
         "SE": _("Corporate identity number (organisationsnummer): %(id)s"),
