@@ -41,6 +41,7 @@ def pages(
         sharing.processors,
         sharing.transfers,
         rights.retention,
+        rights.security,
         rights.rights,
         rights.decisions,
         rights.opt_out,

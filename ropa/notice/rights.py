@@ -198,6 +198,17 @@ def opt_out(ctx: Context) -> Section | None:
     return blocks.section("opt-out", _("Your right to object to direct marketing"))
 
 
+def security(ctx: Context) -> Section | None:
+    """The controller's general security measures (Art. 32), as the record words them."""
+    _ = ctx._
+    blocks = Blocks()
+    blocks.items(
+        ctx.say(_("We protect your personal data with these measures:")),
+        [ctx.field(m, "description") for m in ctx.controller.entities("security_measures")],
+    )
+    return blocks.section("security", _("How we protect your personal data"))
+
+
 def changes(ctx: Context) -> Section | None:
     _ = ctx._
     policy = ctx.controller.child("policy")
