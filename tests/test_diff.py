@@ -358,4 +358,7 @@ def test_render_links_the_changelog_and_dates_the_policy_from_git(
     }
     plain = runner.invoke(app, ["render", "--out", str(tmp_path / "plain"), "--lang", "en"])
     assert plain.exit_code == 0
-    assert "\nThis privacy policy was last updated on 2 November 2022.\n" in (tmp_path / "plain" / "privacy.en.md").read_text()
+    assert (
+        "\nThis privacy policy was last updated on 2 November 2022.\n"
+        in (tmp_path / "plain" / "privacy.en.md").read_text()
+    )

@@ -99,7 +99,7 @@ def test_controller_rows_are_register_by_purpose(workbook: openpyxl.Workbook) ->
     assert recruitment[9] == (
         "CV, application, references and other documents that you submit: until the recruitment"
         " process has ended, typically up to 6 months after the deadline for submitting the"
-        " application, unless otherwise agreed with you"
+        " application. This applies unless otherwise agreed with you."
     )
     newsletter = next(r for r in rows if r[19] == "newsletters")
     assert newsletter[11] == "Legitimate interests\nConsent"

@@ -163,7 +163,13 @@ def test_a_complete_record_catalog_makes_the_language_publishable(de: Path) -> N
 
 
 def test_a_partial_record_catalog_lists_what_it_lacks(de: Path) -> None:
-    po = _write_catalog(de.parent, "de", skip=("Cookies and similar technologies",), Consent="fuzzy", Contract="empty")
+    po = _write_catalog(
+        de.parent,
+        "de",
+        skip=("Cookies and similar technologies",),
+        Consent="fuzzy",
+        Contract="empty",
+    )
     result = runner.invoke(app, ["validate", de.name])
     total = len(i18n.template())
     assert result.stdout == (

@@ -71,7 +71,7 @@ def test_retention_periods(page: list[str]) -> None:
     assert (
         "- CV, ansökan, referenser och andra dokument som du skickar in: tills"
         " rekryteringsprocessen har avslutats, vanligtvis upp till 6 månader efter tidsfristen"
-        " för att skicka in din ansökan, såvida inte annat överenskommits med dig."
+        " för att skicka in din ansökan. Detta gäller såvida inte annat överenskommits med dig."
     ) in page
 
 
@@ -84,14 +84,16 @@ def test_rights_and_how_to_exercise_them(page: list[str]) -> None:
     ):  # fmt: skip
         assert f"- {right}: " in text, right
     assert (
-        "Vänligen skicka din begäran via e-post till"
-        " [privacy@askele.fi](<mailto:privacy@askele.fi>)."
+        "Skicka din begäran via e-post till [privacy@askele.fi](<mailto:privacy@askele.fi>)."
     ) in text
     assert "Du har rätt att lämna in ett klagomål till en tillsynsmyndighet" in text
     assert "den påstådda överträdelsen" in text
     assert "Dataombudsmannens byrå" in text
     assert "- Via e-post till privacy@askele.fi." in page
-    assert "- Genom att följa instruktionerna för opt-out i marknadsföringskommunikation." in page
+    assert (
+        "- Genom att följa anvisningarna för att avregistrera dig i marknadsföringsutskicket."
+        in page
+    )
 
 
 def test_contact_and_dates(page: list[str]) -> None:

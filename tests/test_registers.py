@@ -44,28 +44,17 @@ def test_validate_shows_exactly_the_overdue_reviews_and_the_policys_gaps(shipped
     result = CliRunner().invoke(app, ["validate"])
     assert result.exit_code == 0
     assert result.stdout == (
-        "registers/controller.yaml:5:1 warning ROPA210 'gotowebinar' transfers data outside the EU/EEA; say under 'safeguards_copy:' how a person gets a copy of the safeguards"
-        "\n"
-        "registers/controller.yaml:25:19 warning ROPA601 the privacy policy was last updated on 2022-11-02; a review was due by 2023-11-02 (every 12 months)"
-        "\n"
-        "registers/customers.yaml:33:20 warning ROPA601 register 'customers' was last reviewed on 2022-11-02; a review was due by 2023-11-02 (every 12 months)"
-        "\n"
-        "registers/customers.yaml:35:5 warning ROPA306 register 'customers' collects data from the data subject; say under 'provision:' of its purposes whether providing the data is required (statutory, contractual, contract_prerequisite or voluntary)"
-        "\n"
-        "registers/insights.yaml:28:20 warning ROPA601 register 'insights' was last reviewed on 2022-11-02; a review was due by 2023-11-02 (every 12 months)"
-        "\n"
-        "registers/marketing.yaml:24:20 warning ROPA601 register 'marketing' was last reviewed on 2022-11-02; a review was due by 2023-11-02 (every 12 months)"
-        "\n"
-        "registers/marketing.yaml:26:5 warning ROPA306 register 'marketing' collects data from the data subject; say under 'provision:' of its purposes whether providing the data is required (statutory, contractual, contract_prerequisite or voluntary)"
-        "\n"
-        "registers/marketing.yaml:362:5 warning ROPA307 register 'marketing' profiles people; state whether decisions based solely on automated processing are made: 'automated_decisions: {used: false}' or, with their logic and significance, 'used: true'"
-        "\n"
-        "registers/processors.yaml:49:19 warning ROPA211 'google-apps' is headquartered in US, outside the EU/EEA, and no transfer to US is recorded; record it under 'transfers:' if data can be accessed from there"
-        "\n"
-        "registers/processors.yaml:103:19 warning ROPA211 'google-analytics' is headquartered in US, outside the EU/EEA, and no transfer to US is recorded; record it under 'transfers:' if data can be accessed from there"
-        "\n"
-        "registers/recruitment.yaml:12:20 warning ROPA601 register 'recruitment' was last reviewed on 2022-11-02; a review was due by 2023-11-02 (every 12 months)"
-        "\n"
+        "registers/controller.yaml:5:1 warning ROPA210 'gotowebinar' transfers data to US under scc; say under 'safeguards_copy:' how a person gets a copy of the safeguards\n"
+        "registers/controller.yaml:25:19 warning ROPA601 the privacy policy was last updated on 2022-11-02; a review was due by 2023-11-02 (every 12 months)\n"
+        "registers/customers.yaml:33:20 warning ROPA601 register 'customers' was last reviewed on 2022-11-02; a review was due by 2023-11-02 (every 12 months)\n"
+        "registers/customers.yaml:35:5 warning ROPA306 register 'customers' collects data from the data subject; say under 'provision:' of its purposes whether providing the data is required (statutory, contractual, contract_prerequisite or voluntary)\n"
+        "registers/insights.yaml:28:20 warning ROPA601 register 'insights' was last reviewed on 2022-11-02; a review was due by 2023-11-02 (every 12 months)\n"
+        "registers/marketing.yaml:24:20 warning ROPA601 register 'marketing' was last reviewed on 2022-11-02; a review was due by 2023-11-02 (every 12 months)\n"
+        "registers/marketing.yaml:26:5 warning ROPA306 register 'marketing' collects data from the data subject; say under 'provision:' of its purposes whether providing the data is required (statutory, contractual, contract_prerequisite or voluntary)\n"
+        "registers/marketing.yaml:362:5 warning ROPA307 register 'marketing' profiles people; state whether decisions based solely on automated processing are made: 'automated_decisions: {used: false}' or, with their logic and significance, 'used: true'\n"
+        "registers/processors.yaml:49:19 warning ROPA211 'google-apps' is headquartered in US, outside the EU/EEA, and no transfer to US is recorded; record it under 'transfers:' if data can be accessed from there\n"
+        "registers/processors.yaml:103:19 warning ROPA211 'google-analytics' is headquartered in US, outside the EU/EEA, and no transfer to US is recorded; record it under 'transfers:' if data can be accessed from there\n"
+        "registers/recruitment.yaml:12:20 warning ROPA601 register 'recruitment' was last reviewed on 2022-11-02; a review was due by 2023-11-02 (every 12 months)\n"
     )
     assert result.stderr == "0 errors, 11 warnings in 6 files\n"
 
@@ -159,9 +148,9 @@ def test_retention_periods(record: Record) -> None:
             "limit": "up_to",
             "typically": True,
             "note": {
-                "sv": "såvida inte annat överenskommits med dig",
-                "fi": "ellei kanssasi ole toisin sovittu",
-                "en": "unless otherwise agreed with you",
+                "sv": "Detta gäller såvida inte annat överenskommits med dig.",
+                "fi": "Tämä pätee, ellei kanssasi ole toisin sovittu.",
+                "en": "This applies unless otherwise agreed with you.",
             },
         }
     ]

@@ -162,12 +162,12 @@ def test_output_is_byte_identical_across_runs_and_environments(tmp_path: Path) -
 def test_template_override_by_name(tmp_path: Path) -> None:
     templates = tmp_path / "templates"
     templates.mkdir()
-    # A page is sections of blocks of statements (docs/languages.md); the transfer table's
-    # rows are (system or recipient, provider, country, mechanism, legal ground).
+    # A page is blocks of statements, in its opening and its sections (docs/languages.md); the
+    # transfer table's rows are (system or recipient, provider, country, mechanism, ground).
     (templates / "transfers.md.j2").write_text(
-        "{% for s in page.sections %}{% for b in s.blocks if b.kind == 'table' %}"
+        "{% for b in page.opening if b.kind == 'table' %}"
         "{% for row in b.rows %}{{ row[0].text }} -> {{ row[2].text }}\n"
-        "{% endfor %}{% endfor %}{% endfor %}"
+        "{% endfor %}{% endfor %}"
     )
     out = tmp_path / "site"
     result = _render(FIXTURE, out, "--templates", str(templates))

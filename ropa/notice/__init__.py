@@ -36,6 +36,7 @@ def pages(
         data.data,
         data.sources,
         purposes.purposes,
+        purposes.on_behalf,
         purposes.bases,
         sharing.recipients,
         sharing.processors,
@@ -61,7 +62,7 @@ def pages(
         tuple(registers.processors_page(ctx)), footer,
     )  # fmt: skip
     transfers = Page(
-        "transfers", lang, _("Transfers outside the EU/EEA"), (),
-        tuple(registers.transfers_page(ctx)), footer,
+        "transfers", lang, _("Transfers outside the EU/EEA"),
+        tuple(registers.transfers_page(ctx).blocks), (), footer,
     )  # fmt: skip
     return {"privacy": privacy, "processors": processors, "transfers": transfers}

@@ -75,6 +75,16 @@ class Context:
         pattern = self.fmt.join([f"%({k})s" for k in keys], style)
         return fill(pattern, (), **dict(zip(keys, kept, strict=True)))
 
+    def way(self, channel: Entity) -> Statement:
+        """How to reach us through one channel, as a phrase ('by e-mail to x@y'); empty for
+        a channel that only has a description."""
+        phrase = self.words.channel(channel.data, self.controller.get("email"))
+        return self.say("%(way)s", channel.place, way=phrase) if phrase else Statement(())
+
+    def ways(self, channels: list[Entity]) -> Statement:
+        """Channels as alternatives in running text ('by e-mail to x or by post')."""
+        return self.joined([self.way(ch) for ch in channels], "or")
+
     def upper_first(self, statement: Statement) -> Statement:
         parts = list(statement.parts)
         if parts and isinstance(parts[0], str):

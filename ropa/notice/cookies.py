@@ -40,17 +40,13 @@ def cookies(ctx: Context) -> Section | None:
                 cookie.place / "third_party",
             )
         )
-    ways = [
-        ctx.say("%(w)s", ch.place, w=ctx.words.channel(ch.data, ctx.controller.get("email")))
-        for ch in cookie.entities("consent")
-        if ctx.words.channel(ch.data, ctx.controller.get("email"))
-    ]
+    ways = ctx.ways(list(cookie.entities("consent")))
     blocks.paragraph(
         ctx.say(
             _("We may store cookies that are strictly necessary for the website to work without your consent; for all other cookies we ask for your consent."),
             cookie.place / "consent",
         ),
-        ctx.say(_("You can give, change or withdraw your consent %(ways)s."), ways=ctx.joined(ways, "or"))
+        ctx.say(_("You can give, change or withdraw your consent %(ways)s."), ways=ways)
         if ways else Statement(()),
     )  # fmt: skip
     for channel in cookie.entities("consent"):

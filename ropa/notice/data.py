@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from ropa.notice.context import Context
-from ropa.notice.model import Blocks, Section, Statement
+from ropa.notice.model import Blocks, Section, Statement, join
 from ropa.record import Entity
 
 
@@ -51,26 +51,44 @@ def special_categories(ctx: Context) -> Blocks:
                 )
             )  # fmt: skip
         return blocks
+    # One item per register: the record ties Art. 9(2) conditions to purposes, not to data
+    # items, so a register's conditions are stated for its special category data as a whole.
     items = []
-    for register, item, kind in found:
-        conditions = [
-            ctx.say("%(condition)s", p.place / "special_category_condition",
-                    condition=ctx.words.condition(p.data["special_category_condition"]))
-            for p in register.entities("purposes")
-            if p.get("special_category_condition")
-        ]  # fmt: skip
+    registers = [r for r in ctx.controller_registers if any(f[0] is r for f in found)]
+    for register in registers:
+        data = [
+            ctx.say(
+                _("%(data)s (%(kind)s)"),
+                item.place / "special_category"
+                if item.get("special_category")
+                else item.place / "category",
+                data=ctx.name(item),
+                kind=ctx.words.special_category(kind),
+            )
+            for r, item, kind in found
+            if r is register
+        ]
+        seen: dict[str, Statement] = {}
+        for purpose in register.entities("purposes"):
+            condition = purpose.get("special_category_condition")
+            if condition and condition not in seen:
+                seen[condition] = ctx.say(
+                    "%(c)s",
+                    purpose.place / "special_category_condition",
+                    c=ctx.words.condition(condition),
+                )
         statement = ctx.say(
-            _("%(data)s (%(kind)s) in the %(register)s"),
-            item.place / "special_category" if item.get("special_category") else item.place / "category",
-            data=ctx.name(item),
-            kind=ctx.words.special_category(kind),
-            register=ctx.name(register),
-        )  # fmt: skip
-        if conditions:
-            statement = ctx.say(
-                _("%(data)s; we process it on the basis of %(conditions)s."),
-                data=statement,
-                conditions=ctx.joined(conditions),
+            _("%(register)s: %(data)s."), register=ctx.name(register), data=ctx.joined(data)
+        )
+        if seen:
+            statement = join(
+                [
+                    statement,
+                    ctx.say(
+                        _("We process these data on the basis of %(conditions)s."),
+                        conditions=ctx.joined(list(seen.values())),
+                    ),
+                ]
             )
         items.append(statement)
     blocks.items(

@@ -59,6 +59,7 @@ def business_id_label(ctx: Context) -> str:
     labels = {
         "FI": _("Business ID (Y-tunnus): %(id)s"),
         "SE": _("Corporate identity number (organisationsnummer): %(id)s"),
+        "IE": _("Company registration number (CRO): %(id)s"),
     }
     return labels.get(country or "", _("Company registration number: %(id)s"))
 
@@ -67,7 +68,11 @@ def address(ctx: Context, entity: Entity, key: str = "address") -> Statement:
     value = entity.get(key)
     if not value:
         return Statement(())
-    postal = " ".join(p for p in (value.get("postal_code"), value["city"]) if p)
+    # Where the postcode follows the town (Ireland, the UK, North America, Australia).
+    if value["country"] in ("IE", "GB", "US", "CA", "AU", "NZ"):
+        postal = " ".join(p for p in (value["city"], value.get("postal_code")) if p)
+    else:
+        postal = " ".join(p for p in (value.get("postal_code"), value["city"]) if p)
     parts = [value["street"], postal, ctx.words.place_name(value["country"])]
     return ctx.say("%(address)s", entity.place / key, address=", ".join(parts))
 

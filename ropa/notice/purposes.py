@@ -68,6 +68,14 @@ def purposes(ctx: Context) -> Section | None:
             )
         )  # fmt: skip
         blocks.extend(inner)
+    return blocks.section("purposes", _("Why we process personal data"))
+
+
+def on_behalf(ctx: Context) -> Section | None:
+    """The registers kept as a processor (Art. 30(2)): what the service is, no legal basis of
+    our own (the customer, as controller, has it)."""
+    _ = ctx._
+    blocks = Blocks()
     for register in ctx.processor_registers:
         section = Blocks()
         section.paragraph(
@@ -86,7 +94,7 @@ def purposes(ctx: Context) -> Section | None:
                 )
             )
         blocks.subsection(ctx.name(register), section, f"register-{register.id}")
-    return blocks.section("purposes", _("Why we process personal data"))
+    return blocks.section("on-behalf", _("Processing on behalf of our customers"))
 
 
 def bases(ctx: Context) -> Section | None:
@@ -142,20 +150,14 @@ def _use(ctx: Context, register: Entity, purpose: Entity, basis: Entity) -> Stat
         )
     parts.append(ctx.field(basis, "when"))
     if basis.get("law"):
-        parts.append(
-            ctx.say(_("The obligation is laid down in %(law)s."), law=ctx.field(basis, "law"))
-        )
-    channels = [
-        ctx.say(
-            "%(way)s",
-            ch.place,
-            way=ctx.words.channel(ch.data, ctx.controller.get("email")),
-        )
-        for ch in basis.entities("withdrawal")
-        if ctx.words.channel(ch.data, ctx.controller.get("email"))
-    ]
-    if channels:
-        parts.append(
-            ctx.say(_("You can withdraw your consent %(ways)s."), ways=ctx.joined(channels, "or"))
-        )
+        message = {
+            "legal_obligation": _("The obligation is laid down in %(law)s."),
+            "public_task": _("The task is laid down in %(law)s."),
+        }.get(basis.data["basis"], _("Law: %(law)s."))
+        parts.append(ctx.say(message, law=ctx.field(basis, "law")))
+    channels = list(basis.entities("withdrawal"))
+    ways = ctx.ways(channels)
+    if ways:
+        parts.append(ctx.say(_("You can withdraw your consent %(ways)s."), ways=ways))
+    parts.extend(ctx.field(ch, "description") for ch in channels)
     return join(parts)

@@ -18,11 +18,12 @@ def _personal_data(ctx: Context, item: Entity) -> Statement:
     ]
     if not any(names):
         return ctx.name(item)
+    kept = [n for n in names if n]
     return ctx.say(
-        ctx._("%(data)s (source: %(origins)s)"),
+        ctx.n_("%(data)s (source: %(origins)s)", "%(data)s (sources: %(origins)s)", len(kept)),
         item.place / "sources",
         data=ctx.name(item),
-        origins=ctx.joined(names),
+        origins=join(kept, "; "),
     )
 
 
@@ -43,8 +44,13 @@ def systems_table(ctx: Context, register: Entity, blocks: Blocks) -> None:
                 ctx.field(use, "purpose"),
             )
         )  # fmt: skip
+    caption = (
+        _("%(register)s: sub-processors")
+        if register.get("role") == "processor"
+        else _("%(register)s: processors")
+    )
     blocks.table(
-        _("Processors of the %(register)s") % {"register": ctx.words.text(register.get("name"))},
+        caption % {"register": ctx.words.text(register.get("name"))},
         (_("System"), _("Provider"), _("Where data is processed"), _("Purpose of the service")),
         rows,
     )
@@ -100,25 +106,24 @@ def processors_page(ctx: Context) -> list[Section]:
         details = [ctx.field(processor, "note")]
         if processor.get("website"):
             details.append(ctx.link(processor.data["website"], processor.place / "website"))
-        subs = [
-            ctx.say(
-                _("%(entity)s (%(countries)s): %(service)s"),
-                sub.place / "countries",
-                entity=ctx.field(sub, "legal_entity"),
-                countries=ctx.words.locations(sub.data["countries"]),
-                service=ctx.field(sub, "service"),
+        for sub in processor.entities("sub_processors"):
+            where = ctx.words.locations(sub.data["countries"])
+            details.append(
+                ctx.say(
+                    _("Sub-processor: %(entity)s (%(countries)s), %(service)s"),
+                    sub.place / "countries",
+                    entity=ctx.field(sub, "legal_entity"),
+                    countries=where,
+                    service=ctx.field(sub, "service"),
+                )
+                if sub.get("service")
+                else ctx.say(
+                    _("Sub-processor: %(entity)s (%(countries)s)"),
+                    sub.place / "countries",
+                    entity=ctx.field(sub, "legal_entity"),
+                    countries=where,
+                )
             )
-            if sub.get("service")
-            else ctx.say(
-                "%(entity)s (%(countries)s)",
-                sub.place / "countries",
-                entity=ctx.field(sub, "legal_entity"),
-                countries=ctx.words.locations(sub.data["countries"]),
-            )
-            for sub in processor.entities("sub_processors")
-        ]
-        if subs:
-            details.append(ctx.say(_("Sub-processors: %(list)s."), list=join(subs, "; ")))
         rows.append(
             (
                 ctx.name(processor, "system"),
@@ -147,7 +152,9 @@ def processors_opening(ctx: Context) -> Blocks:
     """What the processor list is, and whether every processor has signed a DPA."""
     _ = ctx._
     blocks = Blocks()
-    used = ctx.processors
+    acting = {p for r in ctx.processor_registers for p in _processor_ids(r)}
+    own = {p for r in ctx.controller_registers for p in _processor_ids(r)}
+    used = [p for p in ctx.processors if p.id in own or p.id not in acting]
     if used:
         statement = ctx.say(
             _("%(name)s uses these service providers (processors) to process personal data on its behalf."),
@@ -161,14 +168,27 @@ def processors_opening(ctx: Context) -> Blocks:
                 *[p.place / "dpa" / "signed" for p in used],
             )
         blocks.paragraph(statement, signed)
+    for register in ctx.processor_registers:
+        if register.get("processors"):
+            blocks.paragraph(
+                ctx.say(
+                    _("For %(register)s, where we act as a processor for our customers, the providers listed are our sub-processors."),
+                    register.place / "role",
+                    register=ctx.name(register),
+                )
+            )  # fmt: skip
     return blocks
+
+
+def _processor_ids(register: Entity) -> list[str]:
+    return [u.get("processor") for u in register.get("processors") or []]
 
 
 def _provider(ctx: Context, processor: Entity) -> Statement:
     entity = ctx.field(processor, "legal_entity")
     if processor.get("headquarters"):
         return ctx.say(
-            ctx._("%(entity)s, headquartered in %(country)s"),
+            ctx._("%(entity)s (headquarters: %(country)s)"),
             processor.place / "headquarters",
             entity=entity,
             country=ctx.words.place_name(processor.data["headquarters"]),
@@ -176,7 +196,8 @@ def _provider(ctx: Context, processor: Entity) -> Statement:
     return entity
 
 
-def transfers_page(ctx: Context) -> list[Section]:
+def transfers_page(ctx: Context) -> Blocks:
+    """The transfer table page: one table under the page's title, no section of its own."""
     _ = ctx._
     rows = transfers_of(ctx)
     blocks = Blocks()
@@ -202,5 +223,4 @@ def transfers_page(ctx: Context) -> list[Section]:
             blocks.paragraph(
                 ctx.say(_("You can request a copy of the safeguards %(way)s."), copy.place, way=way)
             )
-    section = blocks.section("transfers", _("Transfers outside the EU/EEA"))
-    return [section] if section is not None else []
+    return blocks

@@ -20,9 +20,7 @@ def retention_item(ctx: Context, rule: Entity, register: Entity | None) -> State
         statement = ctx.say(_("%(data)s: %(period)s"), source, data=subject, period=period)
     else:
         statement = ctx.upper_first(period)
-    if note:
-        statement = ctx.say("%(rule)s, %(note)s", rule=statement, note=note)
-    return ctx.say("%(rule)s.", rule=statement)
+    return join([statement, note])
 
 
 def retention(ctx: Context) -> Section | None:
@@ -65,10 +63,7 @@ def rights(ctx: Context) -> Section | None:
         ]
 
     blocks.items(ctx.say(_("You have these rights:")), listed("available"))
-    if rights_.get("scope"):
-        blocks.paragraph(
-            ctx.say(_("These rights apply %(scope)s."), scope=ctx.field(rights_, "scope"))
-        )
+    blocks.paragraph(ctx.field(rights_, "scope"))
     blocks.items(
         ctx.say(_("Depending on the legal basis of the processing, you may also have these rights:")),
         listed("where_applicable"),
@@ -110,6 +105,13 @@ def complaint(ctx: Context, right: object) -> list[Statement]:
             ctx.say(
                 _("Website: %(url)s"),
                 url=ctx.link(authority.data["website"], authority.place / "website"),
+            )
+        )
+    if authority.get("email"):
+        statements.append(
+            ctx.say(
+                _("E-mail: %(email)s"),
+                email=ctx.mail(authority.data["email"], authority.place / "email"),
             )
         )
     return statements
@@ -226,7 +228,7 @@ def changes(ctx: Context) -> Section | None:
     if notice:
         blocks.paragraph(
             ctx.say(
-                _("If we make material changes to how we process personal data, we may also inform you before the changes take effect, for example %(ways)s."),
+                _("If we make material changes to how we process personal data, we may inform you before the changes take effect, for example %(ways)s."),
                 ways=ctx.joined(notice, "or"),
             )
         )  # fmt: skip

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ropa.notice.context import Context
-from ropa.notice.model import Blocks, Section, Statement, join
+from ropa.notice.model import Blocks, Link, Section, Statement, join
 from ropa.record import Entity
 
 
@@ -49,8 +49,9 @@ def processors(ctx: Context) -> Section | None:
     if any(r.get("processors") for r in ctx.registers):
         blocks.paragraph(
             ctx.say(
-                _("The processors of each register are listed below."),
+                _("The processors of each register are listed below and on our %(link)s."),
                 *[r.place / "processors" for r in ctx.registers if r.get("processors")],
+                link=Statement((Link(_("list of processors"), f"processors.{ctx.lang}", True),)),
             ),
             ctx.field(statements, "processor_details"),
         )
@@ -104,7 +105,7 @@ def transfers(ctx: Context) -> Section | None:
     blocks = Blocks()
     blocks.paragraph(
         ctx.say(
-            _("Some of our processors or recipients process personal data outside the EU/EEA. Each transfer rests on the transfer mechanism shown in the table, so that your data keeps an adequate level of protection."),
+            _("Some of our processors or recipients process personal data outside the EU/EEA. Each transfer rests on the transfer mechanism shown in the table."),
             *[t.transfer.place for t in rows],
         ),
         ctx.field(ctx.controller.child("statements"), "processor_safeguards"),
@@ -121,14 +122,23 @@ def transfers(ctx: Context) -> Section | None:
             for t in rows
         ],
     )  # fmt: skip
-    copy = ctx.controller.child("safeguards_copy")
-    if copy is not None:
-        way = ctx.words.channel(copy.data, ctx.controller.get("email"))
-        if way:
-            blocks.paragraph(
-                ctx.say(_("You can request a copy of the safeguards %(way)s."), copy.place, way=way)
-            )
+    blocks.extend(safeguards_copy(ctx))
     return blocks.section("transfers", _("Transfers outside the EU/EEA"))
+
+
+def safeguards_copy(ctx: Context) -> Blocks:
+    """How to get a copy of the transfer safeguards, as the record says (Art. 13(1)(f))."""
+    blocks = Blocks()
+    copy = ctx.controller.child("safeguards_copy")
+    if copy is not None and transfers_of(ctx):
+        way = ctx.way(copy)
+        blocks.paragraph(
+            ctx.say(ctx._("You can request a copy of the safeguards %(way)s."), way=way)
+            if way
+            else Statement(()),
+            ctx.field(copy, "description"),
+        )
+    return blocks
 
 
 def _entity(ctx: Context, t: Transfer) -> Statement:

@@ -120,9 +120,11 @@ class Wording:
         where the number is not known. The research notes stay in the country data."""
         _ = self._
         if decision.number:
+            # The Community's acts are /EC in English, /EG in Swedish, /EY in Finnish.
+            number = decision.number.replace("/EC", "/" + _("EC"))
             if decision.instrument == "decision":
-                return _("Commission Decision %(number)s") % {"number": decision.number}
-            return _("Commission Implementing Decision %(number)s") % {"number": decision.number}
+                return _("Commission Decision %(number)s") % {"number": number}
+            return _("Commission Implementing Decision %(number)s") % {"number": number}
         return _("Commission Implementing Decision of %(date)s") % {
             "date": self.fmt.date(decision.date)
         }
@@ -169,6 +171,8 @@ class Wording:
             return _("by e-mail to %(address)s") % {"address": address} if address else ""
         if kind == "web_form":
             return _("through the form at %(address)s") % {"address": address} if address else ""
+        if kind == "postal_mail" and channel.get("address"):
+            return _("by post to %(address)s") % {"address": channel["address"]}
         return {
             "unsubscribe_link": _("by following the opt-out instructions in the marketing message"),
             "cookie_banner": _("through the cookie banner on our website"),
@@ -257,7 +261,8 @@ class Wording:
             item.get("id"): self.text(item.get("name"))
             for item in register.get("personal_data") or []
         }
-        return self.fmt.join([names[d] for d in rule["data"] if names.get(d)])
+        # Names of data often contain "and" themselves: a semicolon keeps them apart.
+        return "; ".join(names[d] for d in rule["data"] if names.get(d))
 
     def retention_items(
         self, rules: list[dict[str, Any]], register: Entity | None = None
@@ -270,7 +275,8 @@ class Wording:
             items.append(
                 {
                     "applies_to": self.retention_subject(rule, register) or None,
-                    "period": f"{period}, {note}" if note else period,
+                    # The note is a sentence of its own (docs/fields.md).
+                    "period": f"{period}. {note}" if note else period,
                 }
             )
         return items

@@ -341,12 +341,23 @@ def country_data_stale(context: Context) -> Iterator[Finding]:
         )
 
 
+# Transfers whose safeguards a person may ask a copy of (Art. 13(1)(f)): Art. 46 and 47
+# safeguards and the Art. 49(1) second-subparagraph transfer; not adequacy or derogations.
+_SAFEGUARDS = frozenset({
+    "public_authority_instrument", "bcr", "scc", "scc_m1", "scc_m2", "scc_m3", "scc_m4",
+    "sa_scc", "code_of_conduct", "certification", "ad_hoc_clauses", "admin_arrangement",
+    "art49_compelling_legitimate_interests",
+})  # fmt: skip
+
+
 @rule("ROPA210", "safeguards-copy-unstated", Severity.WARNING)
 def safeguards_copy_unstated(context: Context) -> Iterator[Finding]:
-    """Transfers outside the EU/EEA, but no word on how to get a copy of the safeguards.
+    """Transfers under safeguards, but no word on how to get a copy of them.
 
-    Art. 13(1)(f) asks the notice to say how a person obtains a copy of the safeguards or
-    where they are available; ropa makes no such offer on its own.
+    Art. 13(1)(f) asks the notice to say how a person obtains a copy of the Art. 46 or 47
+    safeguards (or those of an Art. 49(1) second-subparagraph transfer) or where they are
+    available; ropa makes no such offer on its own. Adequacy and the Art. 49(1) derogations
+    need none.
 
     Failing:
 
@@ -366,14 +377,17 @@ def safeguards_copy_unstated(context: Context) -> Iterator[Finding]:
         return
     for catalogue in ("processors", "recipients"):
         for holder in context.record.catalogues[catalogue]:
-            if holder.get("transfers"):
-                yield Finding(
-                    controller.place,
-                    f"{holder.id!r} transfers data outside the EU/EEA; say under"
-                    " 'safeguards_copy:' how a person gets a copy of the safeguards",
-                    at_key=True,
-                )
-                return
+            for transfer in holder.get("transfers") or []:
+                mechanism = transfer.get("mechanism")
+                if mechanism in _SAFEGUARDS:
+                    yield Finding(
+                        controller.place,
+                        f"{holder.id!r} transfers data to {transfer.get('country')} under"
+                        f" {mechanism}; say under 'safeguards_copy:' how a person gets a copy"
+                        " of the safeguards",
+                        at_key=True,
+                    )
+                    return
 
 
 @rule("ROPA211", "headquarters-outside-eea", Severity.WARNING)
