@@ -237,6 +237,8 @@ def _explain(error: Any) -> Iterator[tuple[Path, bool, str]]:
             True,
             (f"{_shorten(value)} is not a language code (two or three lower-case letters)"),
         )
+    elif keyword == "pattern" and expected == "\\S":
+        yield path, False, "blank text; write the text or leave the key out"
     elif keyword == "pattern":
         description = schema.get("description", "") if isinstance(schema, dict) else ""
         tail = f": {description}" if description else ""
