@@ -48,11 +48,40 @@ def entries(repository: Repository) -> list[Entry]:
             continue
         record = Record.assemble(documents)
         if previous is not None:
-            material = tuple(c for c in diff(previous, record, data) if c.material)
+            hidden = unpublished(record)
+            material = tuple(
+                c for c in diff(previous, record, data) if c.material and _owner(c) not in hidden
+            )
             if material:
                 found.append(Entry(commit, date, subject, material))
         previous = record
     return list(reversed(found))
+
+
+def unpublished(record: Record) -> set[str]:
+    """What the public notice leaves out, as change subjects ("registers/hr",
+    "processors/payroll"): registers with `publish: false`, and catalogue entries that only
+    such registers use. The public change log says nothing of them either."""
+    from ropa.notice.context import references
+
+    hidden = {f"registers/{r.id}" for r in record.registers if r.get("publish", True) is False}
+    for catalogue, key in (("processors", "processors"), ("recipients", "recipients"),
+                           ("sources", "sources"), ("data_categories", "personal_data")):  # fmt: skip
+        users: dict[str, list[bool]] = {}
+        for register in record.registers:
+            for ref in references(register, key):
+                users.setdefault(ref, []).append(register.get("publish", True) is False)
+        for ref, flags in users.items():
+            if all(flags):
+                hidden.add(f"{catalogue}/{ref}")
+    return hidden
+
+
+def _owner(change: Change) -> str:
+    """The register or catalogue entry a change is about: "registers/hr" of
+    "registers/hr/purposes/payroll.name"."""
+    kind, _, rest = change.subject.partition("/")
+    return f"{kind}/{rest.split('/')[0].split('.')[0]}"
 
 
 class Describer:

@@ -362,3 +362,36 @@ def test_render_links_the_changelog_and_dates_the_policy_from_git(
         "\nThis privacy policy was last updated on 2 November 2022.\n"
         in (tmp_path / "plain" / "privacy.en.md").read_text()
     )
+
+
+def test_the_public_change_log_says_nothing_of_unpublished_registers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A register kept out of the public notice (`publish: false`) stays out of its change
+    log, and so does a recipient only that register uses; other changes are logged."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q", "-b", "main")
+    shutil.copytree(ROOT / "tests" / "orgs" / "norrhalsa" / "registers", repo / "registers")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "Record", date="2026-01-05T09:00:00+00:00")
+    hr = repo / "registers" / "hr.yaml"
+    _edit(hr, "    recipients: [skatteverket, forsakringskassan, trade-union, pension-insurer, auditors]",
+          "    recipients: [skatteverket, forsakringskassan, trade-union, pension-insurer, auditors, ivo]")  # fmt: skip
+    _git(repo, "commit", "-q", "-am", "HR: report to IVO", date="2026-02-05T09:00:00+00:00")
+    customers = repo / "registers" / "customers.yaml"
+    text = customers.read_text(encoding="utf-8")
+    assert "    recipients: [" in text
+    customers.write_text(
+        text.replace("    recipients: [", "    recipients: [trade-union, ", 1), encoding="utf-8"
+    )
+    _git(repo, "commit", "-q", "-am", "Customers: union", date="2026-03-05T09:00:00+00:00")
+    out = tmp_path / "site"
+    monkeypatch.chdir(repo)
+    result = runner.invoke(app, ["changelog", "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    log = (out / "changelog.en.md").read_text(encoding="utf-8")
+    assert "Personnel register" not in log
+    assert "February 2026" not in log  # the HR-only commit is not a public change
+    assert "## 5 March 2026" in log
+    assert "Customer register: " in log

@@ -89,7 +89,7 @@ def test_rights_and_how_to_exercise_them(page: list[str]) -> None:
     assert "Du har rätt att lämna in ett klagomål till en tillsynsmyndighet" in text
     assert "den påstådda överträdelsen" in text
     assert "Dataombudsmannens byrå" in text
-    assert "- Via e-post till privacy@askele.fi." in page
+    assert "- Via e-post till [privacy@askele.fi](<mailto:privacy@askele.fi>)." in page
     assert (
         "- Genom att följa anvisningarna för att avregistrera dig i marknadsföringsutskicket."
         in page

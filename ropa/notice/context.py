@@ -76,10 +76,24 @@ class Context:
         return fill(pattern, (), **dict(zip(keys, kept, strict=True)))
 
     def way(self, channel: Entity) -> Statement:
-        """How to reach us through one channel, as a phrase ('by e-mail to x@y'); empty for
-        a channel that only has a description."""
-        phrase = self.words.channel(channel.data, self.controller.get("email"))
-        return self.say("%(way)s", channel.place, way=phrase) if phrase else Statement(())
+        """How to reach us through one channel, as a phrase ('by e-mail to x@y', the address a
+        link); empty for a channel that only has a description."""
+        message, address = self.words.channel_message(channel.data, self.controller.get("email"))
+        if not message:
+            return Statement(())
+        if not address:
+            return self.say(message, channel.place)
+        kind = channel.data["kind"]
+        where = (
+            channel.place / "address" if channel.get("address") else self.controller.place / "email"
+        )
+        if kind == "email":
+            target: Statement | str = self.mail(address, where)
+        elif kind == "web_form" and address.lower().startswith("https://"):
+            target = self.link(address, where)
+        else:
+            target = address
+        return self.say(message, channel.place, address=target)
 
     def ways(self, channels: list[Entity]) -> Statement:
         """Channels as alternatives in running text ('by e-mail to x or by post')."""
@@ -112,8 +126,8 @@ class Context:
         An entry used only by unpublished registers (an employee register, say) stays off
         the public page.
         """
-        used_by_published = {ref for r in self.registers for ref in _refs(r, key)}
-        used_at_all = {ref for r in self.record.registers for ref in _refs(r, key)}
+        used_by_published = {ref for r in self.registers for ref in references(r, key)}
+        used_at_all = {ref for r in self.record.registers for ref in references(r, key)}
         return [
             e
             for e in self.record.catalogues[catalogue]
@@ -143,7 +157,7 @@ class Context:
         return self.record.index(catalogue)
 
 
-def _refs(register: Entity, key: str) -> Iterator[str]:
+def references(register: Entity, key: str) -> Iterator[str]:
     """The catalogue ids a register refers to under `key`."""
     if key == "processors":
         for use in register.get("processors") or []:

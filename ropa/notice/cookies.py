@@ -43,7 +43,7 @@ def cookies(ctx: Context) -> Section | None:
     ways = ctx.ways(list(cookie.entities("consent")))
     blocks.paragraph(
         ctx.say(
-            _("We may store cookies that are strictly necessary for the website to work without your consent; for all other cookies we ask for your consent."),
+            _("Cookies that are strictly necessary for the website to work need no consent; for all other cookies we ask for your consent."),
             cookie.place / "consent",
         ),
         ctx.say(_("You can give, change or withdraw your consent %(ways)s."), ways=ways)

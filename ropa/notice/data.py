@@ -125,7 +125,7 @@ def sources(ctx: Context) -> Section | None:
 def source_name(ctx: Context, source: Entity) -> Statement:
     if source.get("publicly_accessible"):
         return ctx.say(
-            ctx._("%(source)s (publicly accessible)"),
+            ctx._("%(source)s, publicly accessible"),
             source.place / "publicly_accessible",
             source=ctx.name(source),
         )

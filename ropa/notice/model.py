@@ -112,11 +112,13 @@ def terminated(statement: Statement) -> Statement:
     """The statement as a sentence: a full stop added where the record's text has none.
 
     Texts written in the record ("Keeping our service secure") are often phrases; where the
-    page uses one as a sentence, it gets the full stop that makes it one. A statement that
-    ends in a link is left as it is.
+    page uses one as a sentence, it gets the full stop that makes it one; after a link, the
+    full stop stands outside it.
     """
-    if not statement.parts or not isinstance(statement.parts[-1], str):
+    if not statement.parts:
         return statement
+    if not isinstance(statement.parts[-1], str):
+        return Statement((*statement.parts, "."), statement.sources, statement.frame)
     if statement.parts[-1].rstrip().endswith(_ENDS):
         return statement
     return Statement((*statement.parts[:-1], statement.parts[-1].rstrip() + "."),

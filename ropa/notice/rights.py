@@ -63,11 +63,11 @@ def rights(ctx: Context) -> Section | None:
         ]
 
     blocks.items(ctx.say(_("You have these rights:")), listed("available"))
-    blocks.paragraph(ctx.field(rights_, "scope"))
     blocks.items(
         ctx.say(_("Depending on the legal basis of the processing, you may also have these rights:")),
         listed("where_applicable"),
     )  # fmt: skip
+    blocks.paragraph(ctx.field(rights_, "scope"))
     if rights_.get("contact"):
         contact = ctx.mail(rights_.data["contact"], rights_.place / "contact")
     else:
@@ -79,12 +79,15 @@ def rights(ctx: Context) -> Section | None:
     for where in ("available", "where_applicable"):
         values = rights_.get(where) or []
         if "complaint" in values:
-            blocks.paragraph(*complaint(ctx, rights_.place / where / values.index("complaint")))
+            sentences, contacts = complaint(ctx, rights_.place / where / values.index("complaint"))
+            blocks.paragraph(*sentences)
+            blocks.items(None, contacts)
             break
     return blocks.section("rights", _("Your rights"))
 
 
-def complaint(ctx: Context, right: object) -> list[Statement]:
+def complaint(ctx: Context, right: object) -> tuple[list[Statement], list[Statement]]:
+    """The right to complain and the competent authority; then its website and e-mail."""
     _ = ctx._
     authority = ctx.controller.child("supervisory_authority")
     assert authority is not None
@@ -100,21 +103,22 @@ def complaint(ctx: Context, right: object) -> list[Statement]:
             country=ctx.words.place_name(authority.data["country"]),
         ),
     ]  # fmt: skip
+    contacts: list[Statement] = []
     if authority.get("website"):
-        statements.append(
+        contacts.append(
             ctx.say(
                 _("Website: %(url)s"),
                 url=ctx.link(authority.data["website"], authority.place / "website"),
             )
         )
     if authority.get("email"):
-        statements.append(
+        contacts.append(
             ctx.say(
                 _("E-mail: %(email)s"),
                 email=ctx.mail(authority.data["email"], authority.place / "email"),
             )
         )
-    return statements
+    return statements, contacts
 
 
 def decisions(ctx: Context) -> Section | None:
@@ -181,12 +185,7 @@ def opt_out(ctx: Context) -> Section | None:
         section = Blocks()
         ways = []
         for channel in opt.entities("channels"):
-            way = ctx.words.channel(channel.data, ctx.controller.get("email"))
-            phrase = (
-                ctx.upper_first(ctx.say("%(way)s", channel.place, way=way))
-                if way
-                else Statement(())
-            )
+            phrase = ctx.upper_first(ctx.way(channel))
             ways.append(join([phrase, ctx.field(channel, "description")]))
         section.items(
             ctx.say(

@@ -103,11 +103,22 @@ def transfers(ctx: Context) -> Section | None:
     if not rows:
         return None
     blocks = Blocks()
+    by_processors = any(t.holder.get("system") is not None for t in rows)
+    by_recipients = any(t.holder.get("system") is None for t in rows)
+    if by_processors and by_recipients:
+        intro = _(
+            "Some of our processors and recipients process personal data outside the EU/EEA. Each transfer rests on the transfer mechanism shown in the table."
+        )
+    elif by_processors:
+        intro = _(
+            "Some of our processors process personal data outside the EU/EEA. Each transfer rests on the transfer mechanism shown in the table."
+        )
+    else:
+        intro = _(
+            "Some of the recipients of personal data are outside the EU/EEA. Each transfer rests on the transfer mechanism shown in the table."
+        )
     blocks.paragraph(
-        ctx.say(
-            _("Some of our processors or recipients process personal data outside the EU/EEA. Each transfer rests on the transfer mechanism shown in the table."),
-            *[t.transfer.place for t in rows],
-        ),
+        ctx.say(intro, *[t.transfer.place for t in rows]),
         ctx.field(ctx.controller.child("statements"), "processor_safeguards"),
     )  # fmt: skip
     blocks.table(

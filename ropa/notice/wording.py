@@ -164,15 +164,27 @@ class Wording:
 
     def channel(self, channel: dict[str, Any], default_address: str | None = None) -> str:
         """How to reach us through a channel, as a phrase ('by e-mail to x@y')."""
+        message, address = self.channel_message(channel, default_address)
+        return message % {"address": address} if address else message
+
+    def channel_message(
+        self, channel: dict[str, Any], default_address: str | None = None
+    ) -> tuple[str, str]:
+        """The phrase of a channel with an `%(address)s` placeholder where it has one, and
+        the address (e-mail, web or postal); ("", "") for a channel with no phrase."""
         _ = self._
         kind = channel["kind"]
         address = channel.get("address") or default_address or ""
         if kind == "email":
-            return _("by e-mail to %(address)s") % {"address": address} if address else ""
+            return (_("by e-mail to %(address)s"), address) if address else ("", "")
         if kind == "web_form":
-            return _("through the form at %(address)s") % {"address": address} if address else ""
+            return (_("through the form at %(address)s"), address) if address else ("", "")
         if kind == "postal_mail" and channel.get("address"):
-            return _("by post to %(address)s") % {"address": channel["address"]}
+            return _("by post to %(address)s"), channel["address"]
+        return self._plain_channel(kind), ""
+
+    def _plain_channel(self, kind: str) -> str:
+        _ = self._
         return {
             "unsubscribe_link": _("by following the opt-out instructions in the marketing message"),
             "cookie_banner": _("through the cookie banner on our website"),
@@ -227,7 +239,7 @@ class Wording:
         phrase = ", ".join(parts)
         law = self.text(rule.get("law"))
         if law:
-            phrase = _("%(period)s (%(law)s)") % {"period": phrase, "law": law}
+            phrase = _("%(period)s, as required by %(law)s") % {"period": phrase, "law": law}
         return phrase
 
     def _period(self, limit: str, unit: str, count: int) -> str:
