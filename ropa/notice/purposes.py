@@ -94,7 +94,7 @@ def on_behalf(ctx: Context) -> Section | None:
                 )
             )
         blocks.subsection(ctx.name(register), section, f"register-{register.id}")
-    return blocks.section("on-behalf", _("Processing on behalf of our customers"))
+    return blocks.section("on-behalf", _("Processing on behalf of other controllers"))
 
 
 def bases(ctx: Context) -> Section | None:

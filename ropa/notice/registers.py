@@ -172,7 +172,7 @@ def processors_opening(ctx: Context) -> Blocks:
         if register.get("processors"):
             blocks.paragraph(
                 ctx.say(
-                    _("For %(register)s, where we act as a processor for our customers, the providers listed are our sub-processors."),
+                    _("For %(register)s, where we act as a processor for other controllers, the providers listed are our sub-processors."),
                     register.place / "role",
                     register=ctx.name(register),
                 )
