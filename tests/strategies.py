@@ -12,8 +12,9 @@ data-driven additions make a generated record pass `ropa validate` with no error
 - `RULE_CONSTRAINTS`: what a rule requires of one object, written as JSON Schema and merged
   into the schema before walking it (e.g. a consent basis needs `withdrawal:`);
 - `REFERENCES`: the fields that hold the id of another entry (mirroring
-  `ropa.rules.references._references`); they are drawn from the ids generated so far, each
-  at most once per list, so references resolve and no register lists a processor twice;
+  `ropa.rules.references._references`); they are drawn from the ids generated so far, and
+  lists of them name each id once, so references resolve and no register lists a processor
+  twice;
 - `fix_up()`: what spans several objects: transfers that match the countries outside the
   EU/EEA with a mechanism the rules accept, and an Art. 9 condition (and no
   `special_category_data: false`) where special category data is held.
@@ -113,6 +114,12 @@ REFERENCES: dict[InstancePath, Callable[[_Context], list[str]]] = {
     ("controller", "cookies", "recipients", "*"): _catalogue("recipients"),
 }
 
+# References each entry of a list names at most once: lists of ids (uniqueItems), and the
+# processors a register uses (ROPA103). Others, such as a data item's category, may repeat.
+UNIQUE_REFERENCES = {path for path in REFERENCES if path[-1] == "*"} | {
+    ("registers", "*", "processors", "*", "processor"),
+}
+
 # Entries that have countries and transfers (ropa.rules.transfers._holders).
 TRANSFER_HOLDERS = ("processors", "recipients")
 
@@ -144,19 +151,34 @@ def _phrases(count: int = 300) -> list[str]:
     return phrases
 
 
-# Half the texts are one word (or blank: valid, as the schema asks only for one character),
-# so that each odd value is drawn often enough to matter; the other half are phrases.
-SINGLES = ("x", *VOCAB, " ")
+# A third of the texts are one word, a third phrases, and a third the odd values that most
+# often break a page: a blank text (valid: the schema asks only for one character) and
+# single markup characters.
+SINGLES = ("x", *VOCAB)
 PHRASES = _phrases()
+ODD = (" ", "-", "#", "1.", "*", "|", "\\", "&", "<b>", "%s")
 
 
 @functools.cache
-def texts(max_size: int = 10_000) -> st.SearchStrategy[str]:
-    """A short text (lines may break): two draws, from fixed pools of words and phrases."""
-    return st.one_of(
-        st.sampled_from([w[:max_size] for w in SINGLES]),
-        st.sampled_from([p[:max_size].rstrip() or "x" for p in PHRASES]),
-    )
+def texts(
+    min_size: int = 1, max_size: int = 10_000, pattern: str | None = None
+) -> st.SearchStrategy[str]:
+    """A short text (lines may break) of the given length and pattern: two draws, from
+    fixed pools of words, phrases and odd values (a generated pattern if none fits)."""
+
+    def fits(text: str) -> bool:
+        return min_size <= len(text) <= max_size and not (pattern and not re.search(pattern, text))
+
+    pools = [[t for t in pool if fits(t)] for pool in (SINGLES, PHRASES, ODD)]
+    if not any(pools):
+        return _matching(pattern or ".", min_size, max_size)
+    return st.one_of([st.sampled_from(pool) for pool in pools if pool])
+
+
+def _text_limits(node: Any) -> tuple[int, int, str | None]:
+    """(minLength, maxLength, pattern) of a string schema."""
+    node = node if isinstance(node, dict) else {}
+    return node.get("minLength", 1), node.get("maxLength", 10_000), node.get("pattern")
 
 
 DOMAINS = st.sampled_from(["example.com", "example.fi", "xn--smrgs-pra.se", "a.eu", "ä.fi"])
@@ -292,12 +314,15 @@ class _Context:
         if name == "text":
             # One draw; each language's text is told apart by a suffix (one draw per
             # language would triple the cost of a record).
-            text = draw(texts())
+            text = draw(texts(*_text_limits(node.get("additionalProperties"))))
             first, *others = self.languages
             return {first: text, **{lang: f"{text} ({lang})" for lang in others}}
         if name == "label":
             # A name is one string for every language, or a text per language.
-            return draw(texts(300)) if draw(st.booleans()) else self.defined("text", node)
+            if draw(st.booleans()):
+                strings = [b for b in node.get("anyOf", []) if b.get("type") == "string"]
+                return draw(texts(*_text_limits(strings[0] if strings else {})))
+            return self.defined("text", self.schema["$defs"]["text"])
         if name == "lang":
             return draw(_choice(tuple(self.languages)))
         if name == "id":
@@ -332,7 +357,7 @@ KNOWN_DEFS = ("text", "label", "lang", "id", "date", "email", "url", "country")
 def _generate(ctx: _Context, node: Any, path: InstancePath) -> Any:
     """A value valid against `node` at instance `path`; raises _Skip if there is none."""
     if node is True or node == {}:
-        return ctx.draw(texts(50))
+        return ctx.draw(texts())
     if node is False:
         raise _Skip(path)
     if path in REFERENCES:
@@ -381,11 +406,12 @@ def _generate(ctx: _Context, node: Any, path: InstancePath) -> Any:
         return ctx.draw(st.booleans())
     if kind == "null":
         return None
-    return ctx.draw(texts(50))
+    return ctx.draw(texts())
 
 
 def _reference(ctx: _Context, ids: list[str], path: InstancePath) -> str:
-    used = ctx.list_refs[-1] if ctx.list_refs else set()
+    unique = path in UNIQUE_REFERENCES and ctx.list_refs
+    used = ctx.list_refs[-1] if unique else set()
     available = [i for i in ids if i not in used]
     if not available:
         raise _Skip(path)
@@ -402,8 +428,7 @@ def _string(ctx: _Context, node: dict[str, Any]) -> str:
         return str(ctx.draw(EMAILS))
     if "pattern" in node:
         return str(ctx.draw(_matching(node["pattern"], low, high)))
-    value = ctx.draw(texts(high))
-    return value if len(value) >= low else value.ljust(low, "x")
+    return str(ctx.draw(texts(low, high)))
 
 
 def _flatten(node: dict[str, Any], ctx: _Context) -> tuple[dict[str, Any], list[dict[str, Any]]]:
