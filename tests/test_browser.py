@@ -136,3 +136,25 @@ def test_screenshot_of_each_language_version(browser: Any, site: Path, lang: str
     data = shot.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 50_000
     print(f"screenshot: {shot}")
+
+
+def test_other_records_and_the_audit_view_pass_the_nu_html_checker(tmp_path: Path) -> None:
+    _need(shutil.which("java") is not None, "java")
+    _need(VNU.is_file(), f"vnu.jar ({VNU})")
+    pages: list[str] = []
+    for org in sorted((ROOT / "tests" / "orgs").iterdir()):
+        for extra in ([], ["--explain"]):
+            out = tmp_path / f"{org.name}{''.join(extra)}"
+            result = CliRunner().invoke(
+                app, ["render", str(org / "registers"), "--out", str(out), "--format", "html",
+                      *extra],
+            )  # fmt: skip
+            assert result.exit_code == 0, result.stderr
+            pages += sorted(str(p) for p in out.glob("*.html"))
+    assert any(".explain." in p for p in pages)
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--format", "gnu", *pages],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.stdout + result.stderr == ""
+    assert result.returncode == 0
