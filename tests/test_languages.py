@@ -147,7 +147,9 @@ def test_render_refuses_a_language_without_a_catalog(de: Path) -> None:
     assert result.exit_code == 1
 
 
-def test_a_complete_record_catalog_makes_the_language_publishable(de: Path) -> None:
+def test_a_complete_record_catalog_makes_the_language_publishable(
+    de: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     _write_catalog(de.parent, "de")
     result = runner.invoke(app, ["validate", de.name])
     assert result.stdout == ""
@@ -160,6 +162,13 @@ def test_a_complete_record_catalog_makes_the_language_publishable(de: Path) -> N
     )
     # Without the record's folder there is still no German: nothing changed for callers.
     assert i18n.translations("de").gettext("Privacy policy") == "Privacy policy"
+    # The record's catalog reaches the published page, and no English is left under lang="de".
+    out = tmp_path_factory.mktemp("site")
+    rendered = runner.invoke(app, ["render", de.name, "--out", str(out), "--format", "html"])
+    assert rendered.exit_code == 0, rendered.stderr
+    page = (out / "privacy.de.html").read_text(encoding="utf-8")
+    assert '<html lang="de">' in page and "<h1>Datenschutzerklärung</h1>" in page
+    assert "Privacy policy" not in page
 
 
 def test_a_partial_record_catalog_lists_what_it_lacks(de: Path) -> None:
