@@ -4,8 +4,8 @@ pages without leaks or dangling lead-ins, export in every format, list their pro
 show no change against themselves.
 
 ROPA_GENERATED_EXAMPLES sets the number of records per test (default 200, and 1000 with CI
-set); with CI set the run is derandomized, so CI sees the same records every time. Properties, not outputs, are
-asserted: nothing here knows what a page should say.
+set); with CI set the run is derandomized, so CI sees the same records every time.
+Properties, not outputs, are asserted: nothing here knows what a page should say.
 """
 
 from __future__ import annotations
@@ -353,7 +353,7 @@ def test_pages_read_well(case: tuple[dict[str, Any], str]) -> None:
     for new failures once it has one)."""
     try:
         _, outputs = rendered(case)
-    except Exception:  # noqa: BLE001 - a page that does not render is test_render's finding
+    except Exception:  # a page that does not render is test_render's finding
         return
     pages = {
         name: html_blocks(text) if name.endswith(".html") else markdown_blocks(text)
