@@ -1,5 +1,5 @@
-"""The failing cases handed to the project (records 00-06 and 08, see tests/shared_cases/INDEX
-in the issue tracker's shared/cases/records/INDEX.md), each with the value it should give.
+"""The failing cases handed to the project (records 00-06, 08 and 11 of the reference
+material's shared/cases/records/INDEX.md), each with the value it should give.
 
 The YAML files are byte-for-byte copies; each test runs the command the case names and asserts
 what a user sees: exit codes, findings with file and line, and the text of the pages.
@@ -190,3 +190,15 @@ def test_06_lead_ins_only_with_content_and_swedish_that_fits_a_swedish_company(
     assert "- Corporate identity number (organisationsnummer): 556987-1234\n" in (
         out / "privacy.en.md"
     ).read_text(encoding="utf-8")
+
+
+def test_11_an_unsigned_dpa_is_a_warning_that_strict_fails(tmp_path: Path) -> None:
+    record = _case(tmp_path, "11")
+    finding = (
+        f"{record}:20:19 warning ROPA106 'hosting' is used by a register without a signed data"
+        " processing agreement (Art. 28(3)); sign one before it processes personal data\n"
+    )
+    plain = runner.invoke(app, ["validate", str(record)])
+    assert (plain.exit_code, plain.stdout) == (0, finding)
+    strict = runner.invoke(app, ["validate", "--strict", str(record)])
+    assert (strict.exit_code, strict.stdout) == (1, finding)

@@ -234,3 +234,34 @@ def controller_count(context: Context) -> Iterator[Finding]:
             f" (the first is at {_where(record.controllers[0].place)})",
             at_key=True,
         )
+
+
+@rule("ROPA106", "dpa-unsigned", Severity.WARNING)
+def dpa_unsigned(context: Context) -> Iterator[Finding]:
+    """A processor in use without a signed data processing agreement.
+
+    Art. 28(3) GDPR: processing by a processor is governed by a contract (or other legal act)
+    that binds it to the controller. `dpa: {signed: false}` records that there is none yet.
+
+    Failing:
+
+        processors:
+          - id: mailer
+            dpa: {signed: false}
+
+    Passing:
+
+        processors:
+          - id: mailer
+            dpa: {signed: true, date: 2026-03-01}
+    """
+    used = context.record.processor_uses
+    for processor in context.record.catalogues["processors"]:
+        dpa = processor.get("dpa")
+        if isinstance(dpa, dict) and dpa.get("signed") is False:
+            where = "used by a register" if used.get(processor.id) else "listed"
+            yield Finding(
+                processor.place / "dpa" / "signed",
+                f"{processor.id!r} is {where} without a signed data processing agreement"
+                " (Art. 28(3)); sign one before it processes personal data",
+            )
