@@ -88,9 +88,9 @@ class Describer:
     """Material changes as sentences in one language."""
 
     def __init__(self, record: Record, lang: str) -> None:
-        self.view = Wording(record, country_data.load(), lang)
+        self.view = Wording(record, country_data.load(), lang, record.catalogs)
         self.fmt = Formatter(lang)
-        self._ = translations(lang).gettext
+        self._ = self.view._
 
     def text(self, value: Any) -> str:
         if isinstance(value, dict):
@@ -187,7 +187,7 @@ def atom(record: Record, found: list[Entry], lang: str, base_url: str | None) ->
     """An Atom 1.0 feed (RFC 4287) of the material changes, newest first."""
     ElementTree.register_namespace("", ATOM)
     data = page(record, found, lang)
-    _ = translations(lang).gettext
+    _ = translations(lang, catalogs=record.catalogs).gettext
     feed = ElementTree.Element(
         f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": lang}
     )

@@ -280,8 +280,9 @@ def render(
                                "self_name": f"changelog.{language}.html"}  # fmt: skip
                     for fmt in formats:
                         text = rendering.render_page(
-                            f"changelog.{fmt}.j2", language, context, fmt, templates
-                        )
+                            f"changelog.{fmt}.j2", language, context, fmt, templates,
+                            record.catalogs,
+                        )  # fmt: skip
                         extra.append(
                             rendering.Output(f"changelog.{language}.{fmt}", text.encode("utf-8"))
                         )
@@ -699,7 +700,9 @@ def changelog(
                 "self_name": f"changelog.{language}.html",
             }
             for fmt in ("html", "md"):
-                text = rendering.render_page(f"changelog.{fmt}.j2", language, context, fmt)
+                text = rendering.render_page(
+                    f"changelog.{fmt}.j2", language, context, fmt, catalogs=record.catalogs
+                )
                 outputs.append(Output(f"changelog.{language}.{fmt}", text.encode("utf-8")))
             outputs.append(
                 Output(f"changelog.{language}.xml", log.atom(record, found, language, base_url))

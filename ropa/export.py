@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from ropa.countries import CountryData
-from ropa.i18n import translations
 from ropa.notice.wording import RIGHTS, Wording
 from ropa.record import Entity, Record
 from ropa.render import csv_cell
@@ -42,8 +41,8 @@ class Export:
         self.record = record
         self.countries = countries
         self.lang = lang
-        self.view = Wording(record, countries, lang, getattr(record, "catalogs", None))
-        self._ = translations(lang).gettext
+        self.view = Wording(record, countries, lang, record.catalogs)
+        self._ = self.view._
         controller = record.controller
         assert controller is not None, "export runs only on a validated record"
         self.controller = controller

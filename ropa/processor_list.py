@@ -82,11 +82,11 @@ def rows(
     }
 
 
-def to_csv(listing: dict[str, Any], lang: str) -> bytes:
+def to_csv(listing: dict[str, Any], lang: str, catalogs: Path | None = None) -> bytes:
     """One row per processor and register; cells never start a spreadsheet formula."""
     from ropa.render import csv_cell
 
-    _ = i18n.translations(lang).gettext
+    _ = i18n.translations(lang, catalogs=catalogs).gettext
     header = [_("Register"), _("System"), _("Legal entity"), _("Countries"), _("Purpose"),
               _("Transfer mechanism")]  # fmt: skip
     buffer = io.StringIO()

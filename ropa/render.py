@@ -147,14 +147,19 @@ class Output:
 
 
 def render_page(
-    template: str, lang: str, context: dict[str, Any], fmt: str, templates: Path | None = None
+    template: str,
+    lang: str,
+    context: dict[str, Any],
+    fmt: str,
+    templates: Path | None = None,
+    catalogs: Path | None = None,
 ) -> str:
     """Render one extra page (e.g. the change log) with the same environment and checks."""
     from jinja2 import TemplateError
 
     env = _environment(fmt == "md", templates)
     try:
-        text = _render(env, template, lang, context)
+        text = _render(env, template, lang, context, catalogs)
     except TemplateError as exc:
         raise UsageError(f"template {template}: {exc}") from None
     return tidy_markdown(text) if fmt == "md" else text
@@ -163,7 +168,7 @@ def render_page(
 def _render(
     env: Any, template: str, lang: str, context: dict[str, Any], catalogs: Path | None = None
 ) -> str:
-    catalog = i18n.translations(lang, catalogs=catalogs) if catalogs else i18n.translations(lang)
+    catalog = i18n.translations(lang, catalogs=catalogs)
     env.install_gettext_translations(catalog, newstyle=True)
     text = env.get_template(template).render(**context)
     if len(text) > MAX_OUTPUT_CHARS:
@@ -200,7 +205,7 @@ def render(
     data = countries.load()
     outputs: list[Output] = []
     envs = {fmt: _environment(fmt == "md", templates) for fmt in formats}
-    catalogs = getattr(record, "catalogs", None)
+    catalogs = record.catalogs
     for lang in chosen:
         built = notice.pages(record, data, lang, catalogs, changelog, last_updated)
         fmt_ = i18n.Formatter(lang)
@@ -235,7 +240,9 @@ def render(
             from ropa import processor_list
 
             listing = processor_list.rows(record, data, lang, catalogs)
-            outputs.append(Output(f"processors.{lang}.csv", processor_list.to_csv(listing, lang)))
+            outputs.append(
+                Output(f"processors.{lang}.csv", processor_list.to_csv(listing, lang, catalogs))
+            )
             outputs.append(Output(f"processors.{lang}.json", processor_list.to_json(listing)))
     return outputs
 
@@ -244,8 +251,7 @@ def _explainer(lang: str, catalogs: Path | None) -> Any:
     """The function templates call in the audit view: a statement's sources as text."""
     from ropa.notice.model import Statement, origin
 
-    catalog = i18n.translations(lang, catalogs=catalogs) if catalogs else i18n.translations(lang)
-    _ = catalog.gettext
+    _ = i18n.translations(lang, catalogs=catalogs).gettext
 
     def explain(statement: Statement) -> list[str]:
         if statement.frame:

@@ -291,3 +291,28 @@ def test_changelog_refuses_a_bad_language(dk: Path) -> None:
     assert other.stderr == "ropa: error: the record is not published in 'da'\n"
     assert other.exit_code == 2
     assert not (dk.parent / "site").exists()
+
+
+def test_a_record_catalog_reaches_every_output(tmp_path: Path) -> None:
+    """Pages, the processor CSV and the export all speak with the record's own catalog."""
+    record = tmp_path / "registers"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "registers", record)
+    po = record / "locale" / "sv" / "LC_MESSAGES" / "ropa.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(
+        'msgid "Privacy policy"\nmsgstr "Dataskyddspolicy"\n\n'
+        'msgid "Register"\nmsgstr "Förteckning"\n\n'
+        'msgid "Business function"\nmsgstr "Verksamhet"\n',
+        encoding="utf-8",
+    )
+    site = tmp_path / "site"
+    rendered = runner.invoke(app, ["render", str(record), "--out", str(site), "--lang", "sv"])
+    assert rendered.exit_code == 0, rendered.stderr
+    assert "<h1>Dataskyddspolicy</h1>" in (site / "privacy.sv.html").read_text(encoding="utf-8")
+    assert (site / "processors.sv.csv").read_text(encoding="utf-8").startswith("Förteckning,")
+    out = tmp_path / "ropa.csv"
+    exported = runner.invoke(
+        app, ["export", str(record), "--format", "csv", "--lang", "sv", "--out", str(out)]
+    )
+    assert exported.exit_code == 0, exported.stderr
+    assert out.read_text(encoding="utf-8-sig").startswith("Verksamhet,")

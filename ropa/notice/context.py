@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -153,8 +154,52 @@ class Context:
     def data_categories(self) -> list[Entity]:
         return self.used("data_categories", "personal_data")
 
+    @functools.cached_property
+    def transfers(self) -> list[Transfer]:
+        """Transfers to third countries by the published processors and recipients."""
+        return _transfers(self)
+
     def index(self, catalogue: str) -> dict[str, Entity]:
         return self.record.index(catalogue)
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """A transfer to a third country by a processor or recipient, in the page's words."""
+
+    holder: Entity
+    transfer: Entity
+    name: Statement
+    legal_entity: Statement
+    country: Statement
+    mechanism: Statement
+    ground: Statement
+    note: Statement
+
+
+def _transfers(ctx: Context) -> list[Transfer]:
+    rows = []
+    for holder in (*ctx.processors, *ctx.recipients):
+        for transfer in holder.entities("transfers"):
+            code = ctx.countries.canonical(transfer.data["country"]) or transfer.data["country"]
+            mechanism = transfer.data["mechanism"]
+            rows.append(
+                Transfer(
+                    holder,
+                    transfer,
+                    ctx.name(holder, "system" if holder.get("system") else "name"),
+                    ctx.field(holder, "legal_entity"),
+                    ctx.say("%(c)s", transfer.place / "country", c=ctx.words.place_name(code)),
+                    ctx.say(
+                        "%(m)s", transfer.place / "mechanism", m=ctx.words.mechanism(mechanism)
+                    ),
+                    ctx.say(
+                        "%(g)s", transfer.place / "mechanism", g=ctx.words.ground(mechanism, code)
+                    ),
+                    ctx.field(transfer, "note"),
+                )
+            )
+    return rows
 
 
 def references(register: Entity, key: str) -> Iterator[str]:

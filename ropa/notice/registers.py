@@ -3,11 +3,10 @@ the transfer table page."""
 
 from __future__ import annotations
 
-from ropa.notice.context import Context
+from ropa.notice.context import Context, Transfer
 from ropa.notice.data import source_name
 from ropa.notice.model import Blocks, Section, Statement, join
-from ropa.notice.sharing import transfers_of
-from ropa.record import Entity
+from ropa.record import Entity, Place
 
 
 def _personal_data(ctx: Context, item: Entity) -> Statement:
@@ -93,12 +92,15 @@ def processors_page(ctx: Context) -> list[Section]:
         if section is not None:
             sections.append(section)
     rows = []
+    by_holder: dict[Place, list[Transfer]] = {}
+    for t in ctx.transfers:
+        by_holder.setdefault(t.holder.place, []).append(t)
     for processor in ctx.processors:
         uses = ctx.record.processor_uses.get(processor.id, [])
         registers_ = ctx.joined(
             [ctx.name(r) for r, _u in uses if r.get("publish", True) is not False]
         )
-        transfers = [t for t in transfers_of(ctx) if t.holder.place == processor.place]
+        transfers = by_holder.get(processor.place, [])
         mechanisms = join(
             [ctx.say(_("%(country)s: %(mechanism)s"), country=t.country, mechanism=t.mechanism) for t in transfers],
             "; ",
@@ -199,7 +201,7 @@ def _provider(ctx: Context, processor: Entity) -> Statement:
 def transfers_page(ctx: Context) -> Blocks:
     """The transfer table page: one table under the page's title, no section of its own."""
     _ = ctx._
-    rows = transfers_of(ctx)
+    rows = ctx.transfers
     blocks = Blocks()
     if rows:
         blocks.paragraph(

@@ -5,9 +5,10 @@ and how the policy changes."""
 from __future__ import annotations
 
 from ropa.notice.context import Context
+from ropa.notice.identity import contact_details
 from ropa.notice.model import Blocks, Section, Statement, join
 from ropa.notice.wording import RIGHTS
-from ropa.record import Entity
+from ropa.record import Entity, Place
 
 
 def retention_item(ctx: Context, rule: Entity, register: Entity | None) -> Statement:
@@ -86,15 +87,15 @@ def rights(ctx: Context) -> Section | None:
     return blocks.section("rights", _("Your rights"))
 
 
-def complaint(ctx: Context, right: object) -> tuple[list[Statement], list[Statement]]:
-    """The right to complain and the competent authority; then its website and e-mail."""
+def complaint(ctx: Context, right: Place) -> tuple[list[Statement], list[Statement]]:
+    """The right to complain and the competent authority; then the authority's contacts."""
     _ = ctx._
     authority = ctx.controller.child("supervisory_authority")
     assert authority is not None
     statements = [
         ctx.say(
             _("You have the right to lodge a complaint with a supervisory authority, in particular in the EU member state where you live or work or where the alleged infringement took place."),
-            right,  # type: ignore[arg-type]
+            right,
         ),
         ctx.say(
             _("Competent supervisory authority: %(authority)s, %(country)s."),
@@ -103,22 +104,7 @@ def complaint(ctx: Context, right: object) -> tuple[list[Statement], list[Statem
             country=ctx.words.place_name(authority.data["country"]),
         ),
     ]  # fmt: skip
-    contacts: list[Statement] = []
-    if authority.get("website"):
-        contacts.append(
-            ctx.say(
-                _("Website: %(url)s"),
-                url=ctx.link(authority.data["website"], authority.place / "website"),
-            )
-        )
-    if authority.get("email"):
-        contacts.append(
-            ctx.say(
-                _("E-mail: %(email)s"),
-                email=ctx.mail(authority.data["email"], authority.place / "email"),
-            )
-        )
-    return statements, contacts
+    return statements, contact_details(ctx, authority)
 
 
 def decisions(ctx: Context) -> Section | None:

@@ -3,11 +3,8 @@ outside the EU/EEA with their mechanisms (Art. 13(1)(f), 44-49)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from ropa.notice.context import Context
+from ropa.notice.context import Context, Transfer
 from ropa.notice.model import Blocks, Link, Section, Statement, join
-from ropa.record import Entity
 
 
 def recipients(ctx: Context) -> Section | None:
@@ -58,48 +55,9 @@ def processors(ctx: Context) -> Section | None:
     return blocks.section("processors", _("Processors"))
 
 
-@dataclass(frozen=True)
-class Transfer:
-    """A transfer to a third country by a processor or recipient, in the page's words."""
-
-    holder: Entity
-    transfer: Entity
-    name: Statement
-    legal_entity: Statement
-    country: Statement
-    mechanism: Statement
-    ground: Statement
-    note: Statement
-
-
-def transfers_of(ctx: Context) -> list[Transfer]:
-    rows = []
-    for holder in (*ctx.processors, *ctx.recipients):
-        for transfer in holder.entities("transfers"):
-            code = ctx.countries.canonical(transfer.data["country"]) or transfer.data["country"]
-            mechanism = transfer.data["mechanism"]
-            rows.append(
-                Transfer(
-                    holder,
-                    transfer,
-                    ctx.name(holder, "system" if holder.get("system") else "name"),
-                    ctx.field(holder, "legal_entity"),
-                    ctx.say("%(c)s", transfer.place / "country", c=ctx.words.place_name(code)),
-                    ctx.say(
-                        "%(m)s", transfer.place / "mechanism", m=ctx.words.mechanism(mechanism)
-                    ),
-                    ctx.say(
-                        "%(g)s", transfer.place / "mechanism", g=ctx.words.ground(mechanism, code)
-                    ),
-                    ctx.field(transfer, "note"),
-                )
-            )
-    return rows
-
-
 def transfers(ctx: Context) -> Section | None:
     _ = ctx._
-    rows = transfers_of(ctx)
+    rows = ctx.transfers
     if not rows:
         return None
     blocks = Blocks()
@@ -141,7 +99,7 @@ def safeguards_copy(ctx: Context) -> Blocks:
     """How to get a copy of the transfer safeguards, as the record says (Art. 13(1)(f))."""
     blocks = Blocks()
     copy = ctx.controller.child("safeguards_copy")
-    if copy is not None and transfers_of(ctx):
+    if copy is not None and ctx.transfers:
         way = ctx.way(copy)
         blocks.paragraph(
             ctx.say(ctx._("You can request a copy of the safeguards %(way)s."), way=way)

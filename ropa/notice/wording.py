@@ -32,7 +32,7 @@ class Wording:
         self.countries = countries
         self.lang = lang
         self.fmt = Formatter(lang)
-        catalog = translations(lang, catalogs=catalogs) if catalogs else translations(lang)
+        catalog = translations(lang, catalogs=catalogs)
         self._ = catalog.gettext
         self.n_ = catalog.ngettext
 
