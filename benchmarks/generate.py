@@ -46,6 +46,10 @@ RECIPIENTS = (("authorities", "public_authority"), ("partners", "partner"),
               ("group", "group_company"))  # fmt: skip
 GROUPS = ("purchases", "services", "marketing", "security")
 MEASURES = ("access_control", "encryption", "logging", "backup", "training", "contractual")
+RETENTION_NOTE = "\n".join(
+    f"          {lang}: {lang.upper()} erased when the purpose ends, at the latest after 24 months"
+    for lang in LANGS
+)
 
 
 def controller(rng: random.Random) -> str:
@@ -56,7 +60,8 @@ def controller(rng: random.Random) -> str:
   supervisory_authority: {name: Tietosuojavaltuutetun toimisto, country: FI}
   languages: [sv, fi, en]
   policy: {last_updated: 2026-06-01, review_interval_months: 12}
-  rights: {available: [access, rectification, erasure, restriction, objection, complaint]}
+  rights:
+    available: [access, rectification, erasure, restriction, objection, portability, complaint]
 purpose_groups:"""]  # fmt: skip
     for group in GROUPS:
         out += [f"  - id: {group}", "    name:", text(rng, 6, 3)]
@@ -86,9 +91,11 @@ def vendors(rng: random.Random, first: int, count: int) -> str:
             for country, mechanism in transfers:
                 out.append(f"      - country: {country}")
                 out.append(f"        mechanism: {mechanism}")
-                if mechanism == "dpf":
+                if mechanism in ("dpf", "adequacy"):
                     out.append("        verified: 2026-10-01")
-        out.append("    dpa: {signed: true}")
+                if mechanism.startswith("scc"):
+                    out.append(f"        tia: https://intranet.example.com/tia/vendor-{number}")
+        out.append("    dpa: {signed: true, date: 2026-01-15}")
     return "\n".join(out) + "\n"
 
 
@@ -138,7 +145,7 @@ def register(rng: random.Random, number: int, activities: int, vendor_count: int
         out += [f"      - processor: vendor-{vendor}", "        purpose:", text(rng, 10, 3)]
     out += ["    retention:", "      - period: 24", "        unit: months",
             "        after: end_of_customer_relationship", "        limit: at_latest",
-            "      - until: purpose_fulfilled"]  # fmt: skip
+            "      - until: purpose_fulfilled", "        note:", RETENTION_NOTE]  # fmt: skip
     return "\n".join(out) + "\n"
 
 

@@ -1,12 +1,14 @@
 """Audit views of a record: which processors hold data where, and on what ground.
 
-`ropa processors` is built on these rows: one per processor, or one per processor and
-country outside the EU/EEA. Rows are plain data in record order, so every output format
-(table, CSV, JSON, Markdown) shows the same facts.
+`ropa processors` is built on these rows: one per processor, or with --outside-eea one per
+processor or recipient and country outside the EU/EEA. Rows are plain data in record order,
+so every output format (table, CSV, JSON, Markdown) shows the same facts. Whether a transfer
+holds is judged by `CountryData.assess`, as `ropa validate` judges it.
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,13 +25,15 @@ SCC_MODULES = {
 
 @dataclass(frozen=True)
 class Transfer:
-    """A processor's data in one country outside the EU/EEA, and the ground for it."""
+    """A processor's or recipient's data in one country outside the EU/EEA, and the ground
+    for it. `adequacy` is "full", "partial" (the decision covers only some recipients, such
+    as DPF-certified ones) or "none"."""
 
     country: str
     country_name: str
     mechanism: str | None
     mechanism_name: str | None
-    adequacy: bool
+    adequacy: str
     basis: str | None
     tia: str | None
     problem: str | None
@@ -41,16 +45,18 @@ class Transfer:
 
 @dataclass(frozen=True)
 class ProcessorRow:
-    """One processor with everything an auditor asks about it."""
+    """One processor (or, in the transfer view, recipient) with everything an auditor asks
+    about it. `dpa_signed` is None for a recipient, which has no processing agreement."""
 
     id: str
     system: str
     legal_entity: str
     registers: tuple[str, ...]
     countries: tuple[str, ...]
-    dpa_signed: bool
+    dpa_signed: bool | None
     dpa_reference: str | None
     transfers: tuple[Transfer, ...] = field(default=())
+    kind: str = "processor"
 
     @property
     def outside_eea(self) -> bool:
@@ -67,20 +73,16 @@ def _name(value: Any, languages: list[str]) -> str:
     return str(value)
 
 
-def _transfer(data: CountryData, code: str, entry: dict[str, Any] | None) -> Transfer:
+def _transfer(data: CountryData, code: str, entry: dict[str, Any] | None,
+              on: datetime.date) -> Transfer:  # fmt: skip
     name = data.names.get(code, code)
     if entry is None:
-        return Transfer(code, name, None, None, False, None, None, "no transfer mechanism")
+        return Transfer(code, name, None, None, "none", None, None, "no transfer mechanism")
     mechanism = str(entry["mechanism"])
-    decision = data.adequacy.get(code)
-    problem = None
+    found = data.assess(code, mechanism, on)
     basis: str | None
     if mechanism in ("adequacy", "dpf"):
-        if mechanism == "dpf" and code != "US":
-            problem = "the Data Privacy Framework covers only the United States"
-        elif decision is None or (code == "US" and mechanism == "adequacy"):
-            problem = "no adequacy decision covers this transfer"
-        basis = decision.decision if decision is not None and problem is None else None
+        basis = found.decision.decision if found.decision and found.problem is None else None
     elif mechanism in SCC_MODULES:
         basis = f"SCCs 2021/914, {SCC_MODULES[mechanism]}"
     else:
@@ -90,26 +92,31 @@ def _transfer(data: CountryData, code: str, entry: dict[str, Any] | None) -> Tra
         country_name=name,
         mechanism=mechanism,
         mechanism_name=data.mechanisms[mechanism].name,
-        adequacy=decision is not None and (code != "US" or mechanism == "dpf"),
+        adequacy=found.adequacy,
         basis=basis,
         tia=entry.get("tia"),
-        problem=problem,
+        problem=found.problem,
     )
 
 
-def _row(processor: Entity, record: Record, data: CountryData) -> ProcessorRow:
-    languages = record.languages
-    uses = record.processor_uses.get(processor.id, [])
-    registers = tuple(dict.fromkeys(register.id for register, _ in uses))
+def _outside(holder: Entity, data: CountryData, on: datetime.date) -> tuple[Transfer, ...]:
+    """A transfer for every country of `holder` outside the EU/EEA, in the record's order."""
     entries = {
-        data.canonical(t["country"]) or t["country"]: t for t in processor.get("transfers") or []
+        data.canonical(t["country"]) or t["country"]: t for t in holder.get("transfers") or []
     }
     outside: list[str] = []
-    for code in processor.get("countries") or []:
+    for code in holder.get("countries") or []:
         for member in sorted(data.expand(code)) if code in data.regions else [code]:
             canonical = data.canonical(member) or member
             if not data.in_eea(canonical) and canonical not in outside:
                 outside.append(canonical)
+    return tuple(_transfer(data, code, entries.get(code), on) for code in outside)
+
+
+def _row(processor: Entity, record: Record, data: CountryData, on: datetime.date) -> ProcessorRow:
+    languages = record.languages
+    uses = record.processor_uses.get(processor.id, [])
+    registers = tuple(dict.fromkeys(register.id for register, _ in uses))
     dpa = processor.get("dpa") or {}
     return ProcessorRow(
         id=processor.id,
@@ -119,23 +126,55 @@ def _row(processor: Entity, record: Record, data: CountryData) -> ProcessorRow:
         countries=tuple(processor.get("countries") or ()),
         dpa_signed=bool(dpa.get("signed")),
         dpa_reference=dpa.get("reference"),
-        transfers=tuple(_transfer(data, code, entries.get(code)) for code in outside),
+        transfers=_outside(processor, data, on),
     )
+
+
+def recipient_rows(record: Record, data: CountryData, on: datetime.date,
+                   register: str | None = None) -> list[ProcessorRow]:  # fmt: skip
+    """Recipients that are not processors (authorities, partners...), in record order, for
+    the transfer view: they take data out of the EU/EEA just as processors do."""
+    rows = []
+    for recipient in record.catalogues["recipients"]:
+        registers = tuple(
+            r.id for r in record.registers if recipient.id in (r.get("recipients") or [])
+        )
+        if register is not None and register not in registers:
+            continue
+        rows.append(
+            ProcessorRow(
+                id=recipient.id,
+                system=_name(recipient.get("name"), record.languages),
+                legal_entity=str(recipient.get("legal_entity") or ""),
+                registers=registers,
+                countries=tuple(recipient.get("countries") or ()),
+                dpa_signed=None,
+                dpa_reference=None,
+                transfers=_outside(recipient, data, on),
+                kind="recipient",
+            )
+        )
+    return rows
 
 
 def processor_rows(
     record: Record,
     data: CountryData,
+    on: datetime.date,
     register: str | None = None,
     country: str | None = None,
     mechanism: str | None = None,
+    recipients: bool = False,
 ) -> list[ProcessorRow]:
-    """Processors in record order, filtered by register, country (inside or outside the
-    EU/EEA; regions count) and mechanism."""
+    """Processors in record order (then, with `recipients`, the recipients), filtered by
+    register, country (inside or outside the EU/EEA; regions count) and mechanism; transfers
+    judged as of `on`."""
     targets = data.expand(country) if country else frozenset()
     rows = []
-    for processor in record.catalogues["processors"]:
-        row = _row(processor, record, data)
+    candidates = [_row(p, record, data, on) for p in record.catalogues["processors"]]
+    if recipients:
+        candidates += recipient_rows(record, data, on)
+    for row in candidates:
         if register is not None and register not in row.registers:
             continue
         if country is not None:
@@ -164,8 +203,14 @@ def transfer_rows(
 # --- output formats ------------------------------------------------------------------------
 
 
-def _dpa(row: ProcessorRow) -> dict[str, Any]:
+def _dpa(row: ProcessorRow) -> dict[str, Any] | None:
+    if row.dpa_signed is None:
+        return None
     return {"signed": row.dpa_signed, "reference": row.dpa_reference}
+
+
+def _yes(value: bool | None) -> str:
+    return "" if value is None else "yes" if value else "no"
 
 
 def _transfer_json(transfer: Transfer) -> dict[str, Any]:
@@ -173,7 +218,7 @@ def _transfer_json(transfer: Transfer) -> dict[str, Any]:
         "country": transfer.country,
         "country_name": transfer.country_name,
         "mechanism": transfer.mechanism,
-        "adequacy_decision": transfer.adequacy,
+        "adequacy_decision": transfer.adequacy,  # "full", "partial" or "none"
         "basis": transfer.basis,
         "tia": transfer.tia,
         "valid": transfer.valid,
@@ -187,7 +232,7 @@ def as_json(rows: list[ProcessorRow], pairs: list[tuple[ProcessorRow, Transfer]]
 
     if pairs is None:
         document: dict[str, Any] = {
-            "version": 1,
+            "version": 2,
             "country_data_as_of": as_of,
             "processors": [
                 {
@@ -205,11 +250,12 @@ def as_json(rows: list[ProcessorRow], pairs: list[tuple[ProcessorRow, Transfer]]
         }
     else:
         document = {
-            "version": 1,
+            "version": 2,
             "country_data_as_of": as_of,
             "transfers": [
                 {
-                    "processor": row.id,
+                    "id": row.id,
+                    "kind": row.kind,
                     "system": row.system,
                     "legal_entity": row.legal_entity,
                     "registers": list(row.registers),
@@ -232,20 +278,19 @@ def _cells(rows: list[ProcessorRow], pairs: list[tuple[ProcessorRow, Transfer]] 
                 row.id, row.system, row.legal_entity, " ".join(row.registers),
                 " ".join(row.countries), "yes" if row.outside_eea else "no",
                 "; ".join(f"{t.country}: {t.mechanism or 'MISSING'}" for t in row.transfers),
-                "yes" if row.dpa_signed else "no", row.dpa_reference or "",
+                _yes(row.dpa_signed), row.dpa_reference or "",
             ]
             for row in rows
         ]  # fmt: skip
         return header, body
-    header = ["processor", "system", "legal_entity", "registers", "country", "mechanism",
+    header = ["id", "kind", "system", "legal_entity", "registers", "country", "mechanism",
               "adequacy_decision", "basis", "dpa_signed", "dpa_reference", "tia",
               "valid"]  # fmt: skip
     body = [
         [
-            row.id, row.system, row.legal_entity, " ".join(row.registers), t.country,
-            t.mechanism or "", "yes" if t.adequacy else "no", t.basis or "",
-            "yes" if row.dpa_signed else "no", row.dpa_reference or "", t.tia or "",
-            "yes" if t.valid else "no",
+            row.id, row.kind, row.system, row.legal_entity, " ".join(row.registers),
+            t.country, t.mechanism or "", t.adequacy, t.basis or "", _yes(row.dpa_signed),
+            row.dpa_reference or "", t.tia or "", "yes" if t.valid else "no",
         ]
         for row, t in pairs
     ]  # fmt: skip
@@ -298,8 +343,10 @@ def print_table(rows: list[ProcessorRow], pairs: list[tuple[ProcessorRow, Transf
                 safeguards or "EU/EEA only",
             )))  # fmt: skip
     else:
-        for title in ("System", "Legal entity", "Country", "Mechanism", "Basis"):
-            table.add_column(title, overflow="fold", min_width=14 if title == "System" else None)
+        for title in ("System or recipient", "Legal entity", "Country", "Mechanism", "Basis"):
+            table.add_column(
+                title, overflow="fold", min_width=14 if title.startswith("System") else None
+            )
         for row, t in pairs:
             basis = t.basis or ("MISSING: " + t.problem if t.problem else "")
             table.add_row(*(Text(v) for v in (

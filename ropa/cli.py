@@ -58,6 +58,7 @@ def _info(message: str) -> None:
 
 @app.callback()
 def main_options(
+    context: typer.Context,
     version: Annotated[
         Optional[bool],  # noqa: UP045 - typer reads the annotation at runtime on 3.10
         typer.Option(
@@ -74,6 +75,30 @@ def main_options(
     """Keep a GDPR Article 30 record of processing activities as code."""
     _STATE["quiet"] = quiet
     _STATE["verbose"] = verbose and not quiet
+    # `validate` reports the same as finding ROPA209, with its place in the record.
+    if context.invoked_subcommand not in (None, "validate"):
+        _warn_stale_country_data()
+
+
+def _warn_stale_country_data() -> None:
+    """Warn, from every command, once the country data is over 6 months old."""
+    from ropa import countries
+    from ropa.errors import UsageError
+    from ropa.validate import today
+
+    try:
+        warning = countries.load().age_warning(today())
+    except UsageError:
+        return  # a bad ROPA_TODAY is reported by the command itself
+    if warning is not None:
+        sys.stderr.write(f"ropa: warning: {warning}\n")
+
+
+def _country_data_notice() -> None:
+    """Say which date the EU/EEA and adequacy data behind a command's output is from."""
+    from ropa import countries
+
+    _info(f"country data (EU/EEA, adequacy decisions) as of {countries.load().as_of}\n")
 
 
 def _fail(message: str) -> typer.Exit:
@@ -229,11 +254,22 @@ def render(
             ),
         ),
     ] = False,
+    allow_overdue: Annotated[
+        bool,
+        typer.Option(
+            "--allow-overdue",
+            help=(
+                "Render even though the policy's review is overdue (the page states the review"
+                " interval, a promise the record shows was not kept)."
+            ),
+        ),
+    ] = False,
 ) -> None:
     """Render the privacy policy, processor list and transfer table for each language.
 
     The record is validated first; a record with errors is not rendered (exit 1) and the
-    problems are printed as by `ropa validate`.
+    problems are printed as by `ropa validate`. Nor is one whose policy review is overdue
+    (ROPA601 on `policy.last_updated`), unless --allow-overdue is given.
     """
     from ropa import render as rendering
     from ropa import reporters
@@ -288,6 +324,27 @@ def render(
                         )
                     feed = log.atom(record, found, language, None)
                     extra.append(rendering.Output(f"changelog.{language}.xml", feed))
+        # The page states the review interval: a review the record shows was missed would
+        # make it a false promise (judged on the date the page will carry).
+        overdue = [
+            p for p in result.problems
+            if p.rule == "ROPA601" and p.path[-2:] == ("policy", "last_updated")
+        ]  # fmt: skip
+        if overdue and last_updated is not None and record.controller is not None:
+            from ropa.dates import add_months
+
+            months = record.controller.data["policy"]["review_interval_months"]
+            due = add_months(datetime.date.fromisoformat(last_updated), months)
+            overdue = overdue if due < result.today else []
+        if overdue and not allow_overdue:
+            progress.close()
+            sys.stdout.write("".join(p.format() + "\n" for p in overdue))
+            sys.stderr.write(
+                "ropa: the policy's review is overdue and the page states its review interval;"
+                " review the policy and update policy.last_updated, or pass --allow-overdue;"
+                " nothing was rendered\n"
+            )
+            raise typer.Exit(1)
         progress.stage("Rendering the pages")
         outputs = rendering.render(
             record, _split(lang), formats, templates, with_changelog, last_updated, explain
@@ -311,6 +368,7 @@ def render(
         progress.close()
     for target in written:
         _info(f"wrote {target}\n")
+    _country_data_notice()
 
 
 class ListFormat(str, enum.Enum):
@@ -384,10 +442,14 @@ def processors(
     code = country.upper() if country else None
     if register is not None and register not in {r.id for r in record.registers}:
         raise _fail(f"--register {register!r}: no register has this id")
-    rows = audit.processor_rows(record, data, register, code, mechanism)
+    on = result.today
+    # The transfer view covers everyone who takes data out of the EU/EEA: processors and
+    # the recipients that are not processors (an authority, a partner).
+    rows = audit.processor_rows(record, data, on, register, code, mechanism, outside_eea)
     canonical = data.canonical(code) if code else None
     pairs = audit.transfer_rows(rows, canonical, mechanism) if outside_eea else None
     as_of = data.as_of.isoformat()
+    _country_data_notice()
     if output_format is ListFormat.json:
         sys.stdout.write(audit.as_json(rows, pairs, as_of))
     elif output_format is ListFormat.csv:
@@ -399,11 +461,16 @@ def processors(
 
         audit.print_table(rows, pairs, Console(highlight=False, soft_wrap=False))
     missing = [
-        (row, t) for row in audit.processor_rows(record, data) for t in row.transfers if not t.valid
+        (row, t)
+        for row in audit.processor_rows(record, data, on, recipients=True)
+        for t in row.transfers
+        if not t.valid
     ]
     if fail_on_missing_safeguard and missing:
         for row, t in missing:
-            sys.stderr.write(f"ropa: {row.id}: {t.country_name} ({t.country}): {t.problem}\n")
+            place = f"{t.country_name} ({t.country})"
+            where = "" if t.problem and place in t.problem else f"{place}: "
+            sys.stderr.write(f"ropa: {row.id}: {where}{t.problem}\n")
         raise typer.Exit(1)
 
 
@@ -464,6 +531,7 @@ def export(
                 f" {', '.join(record.languages)}"
             )
         data = countries.load()
+        _country_data_notice()
         if output_format is ExportFormat.json:
             content = exporting.to_json(record, data)
         elif output_format is ExportFormat.jsonld:
@@ -471,7 +539,7 @@ def export(
 
             content = dpv.to_jsonld(record, data)
         else:
-            tables = exporting.Export(record, data, language)
+            tables = exporting.Export(record, data, language, result.today)
             if output_format is ExportFormat.csv:
                 content = exporting.to_csv(tables.controller_sheet(), bom)
             else:
@@ -837,11 +905,16 @@ def list_rules(
         found = REGISTRY.get(rule_id.upper()) or next((r for r in rules if r.name == rule_id), None)
         if found is None:
             raise _fail(f"no rule {rule_id!r}; `ropa rules` lists them")
-        sys.stdout.write(f"{found.id} {found.name} ({found.severity})\n\n{found.doc}\n")
+        article = f", {found.article}" if found.article else ""
+        sys.stdout.write(f"{found.id} {found.name} ({found.severity}{article})\n\n{found.doc}\n")
         return
     width = max(len(r.name) for r in rules)
+    articles = max(len(r.article) for r in rules)
     for r in rules:
-        sys.stdout.write(f"{r.id}  {r.name:<{width}}  {r.severity!s:<7}  {r.summary}\n")
+        sys.stdout.write(
+            f"{r.id}  {r.name:<{width}}  {r.severity!s:<7}  {r.article or '-':<{articles}}"
+            f"  {r.summary}\n"
+        )
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ processor sheet covers Art. 30(2); two more sheets list processors and transfers
 from __future__ import annotations
 
 import copy
+import datetime
 import io
 import json
 import zipfile
@@ -37,9 +38,12 @@ class Sheet:
 class Export:
     """Builds the record's tables in one language."""
 
-    def __init__(self, record: Record, countries: CountryData, lang: str) -> None:
+    def __init__(
+        self, record: Record, countries: CountryData, lang: str, on: datetime.date
+    ) -> None:
         self.record = record
         self.countries = countries
+        self.on = on  # the day transfers are judged on (decisions can expire)
         self.lang = lang
         self.view = Wording(record, countries, lang, record.catalogs)
         self._ = self.view._
@@ -60,18 +64,24 @@ class Export:
         return self._join([self.view.text(m["description"]) for m in measures])
 
     def _transfers(self, register: Entity) -> tuple[str, str]:
+        """The register's transfers outside the EU/EEA (Art. 30(1)(e)): its processors' and
+        its recipients' countries, and each one's safeguard."""
         processors = self.record.index("processors")
+        recipients = self.record.index("recipients")
+        holders = [processors[use["processor"]] for use in register.get("processors") or []]
+        holders += [recipients[r] for r in register.get("recipients") or [] if r in recipients]
         countries: list[str] = []
         safeguards: list[str] = []
-        for use in register.get("processors") or []:
-            processor = processors[use["processor"]]
-            for transfer in processor.get("transfers") or []:
+        for holder in holders:
+            for transfer in holder.get("transfers") or []:
                 code = self.countries.canonical(transfer["country"]) or transfer["country"]
                 name = self.view.place_name(code)
                 if name not in countries:
                     countries.append(name)
-                system = self.view.text(processor.get("system"))
-                safeguards.append(f"{system}, {name}: {self.view.mechanism(transfer['mechanism'])}")
+                who = self.view.text(holder.get("system") or holder.get("name"))
+                line = f"{who}, {name}: {self.view.mechanism(transfer['mechanism'])}"
+                if line not in safeguards:
+                    safeguards.append(line)
         return self._join(countries), self._join(safeguards)
 
     def _recipients(self, register: Entity) -> str:
@@ -299,8 +309,10 @@ class Export:
 
     def transfers_sheet(self) -> Sheet:
         _ = self._
+        as_of = self.view.fmt.date(self.countries.as_of.isoformat())
         header = [_("System"), _("Legal entity"), _("Country"), _("Safeguard"),
-                  _("Adequacy decision"), _("Legal ground"), _("Transfer impact assessment")]  # fmt: skip
+                  _("Adequacy decision (country data as of %(date)s)") % {"date": as_of},
+                  _("Legal ground"), _("Transfer impact assessment")]  # fmt: skip
         rows = []
         for holder in (
             *self.record.catalogues["processors"],
@@ -309,16 +321,17 @@ class Export:
             for t in holder.get("transfers") or []:
                 code = self.countries.canonical(t["country"]) or t["country"]
                 mechanism = t["mechanism"]
-                decision = self.countries.adequacy.get(code)
-                # The US decision covers only DPF-certified organisations.
-                adequate = decision is not None and (code != "US" or mechanism == "dpf")
+                # One judgement for every command: the US decision covers only DPF-certified
+                # organisations, some decisions cover part of a country, some expire.
+                adequacy = self.countries.assess(code, mechanism, self.on).adequacy
+                covered = {"full": _("Yes"), "partial": _("Partly (within its scope)")}
                 rows.append(
                     [
                         self.view.text(holder.get("system") or holder.get("name")),
                         str(holder.get("legal_entity") or ""),
                         self.view.place_name(code),
                         self.view.mechanism(mechanism),
-                        _("Yes") if adequate else _("No"),
+                        covered.get(adequacy, _("No")),
                         self.view.ground(mechanism, code),
                         t.get("tia") or "",
                     ]

@@ -100,13 +100,18 @@ def rules_markdown() -> str:
         "",
         "Generated from the rules' documentation by `ropa rules --markdown`; do not edit.",
         "",
-        "| id | name | severity | what it checks |",
-        "|---|---|---|---|",
+        "| id | name | severity | GDPR | what it checks |",
+        "|---|---|---|---|---|",
     ]
     rules = all_rules()
-    out += [f"| [{r.id}](#{r.id.lower()}) | {r.name} | {r.severity} | {r.summary} |" for r in rules]
+    out += [
+        f"| [{r.id}](#{r.id.lower()}) | {r.name} | {r.severity} | {r.article or '-'}"
+        f" | {r.summary} |"
+        for r in rules
+    ]
     for rule in rules:
-        out += ["", f"## {rule.id}", "", f"`{rule.name}`, {rule.severity}", ""]
+        article = f", {rule.article}" if rule.article else ""
+        out += ["", f"## {rule.id}", "", f"`{rule.name}`, {rule.severity}{article}", ""]
         for line in rule.doc.splitlines():
             if line.strip() in ("Failing:", "Passing:"):
                 out.append(f"**{line.strip()[:-1]}**")

@@ -97,8 +97,8 @@ processors:
     legal_entity: Mailer Oy
     # ISO 3166-1 codes, or EU / EEA for the whole area.
     countries: [EU]
-    # The Art. 28 data processing agreement.
-    dpa: {{signed: true}}
+    # The Art. 28 data processing agreement, and the day it was signed (ROPA107).
+    dpa: {{signed: true, date: {today}}}
 """
     register = f"""{header}# A register of processing activities (Art. 30(1)): what you process, why, on what legal
 # basis, about whom, who receives it and how long you keep it. Copy this file for more.

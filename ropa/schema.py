@@ -188,6 +188,24 @@ def _hint(value: Any, choices: list[str]) -> str:
     return ""
 
 
+def _mechanism_hint(path: Path, value: Any) -> str | None:
+    """For a misspelt SCC mechanism, the module that fits the holder, not the nearest
+    spelling: a vendor is a processor (module 2), a recipient a controller (module 1)."""
+    if not (isinstance(value, str) and value.lower().startswith("scc") and "transfers" in path):
+        return None
+    if path and path[0] == "processors":
+        return (
+            "; for a processor, use 'scc_m2' (module 2, controller to processor), or 'scc_m3'"
+            " (module 3) where you are yourself a processor"
+        )
+    if path and path[0] == "recipients":
+        return (
+            "; for a recipient that decides for itself, use 'scc_m1' (module 1, controller to"
+            " controller)"
+        )
+    return None
+
+
 def _choices(values: list[Any]) -> str:
     shown = ", ".join(str(v) for v in values[:12])
     return shown + (", ..." if len(values) > 12 else "")
@@ -223,7 +241,8 @@ def _explain(error: Any) -> Iterator[tuple[Path, bool, str]]:
         yield (
             path,
             False,
-            (f"{_shorten(value)} is not one of: {_choices(expected)}{_hint(value, expected)}"),
+            f"{_shorten(value)} is not one of: {_choices(expected)}"
+            + (_mechanism_hint(path, value) or _hint(value, expected)),
         )
     elif keyword == "const":
         yield path, False, f"must be {expected!r}, not {_shorten(value)}"

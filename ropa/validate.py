@@ -30,6 +30,8 @@ class Result:
     documents: tuple[Document, ...] = field(default=(), compare=False, repr=False)
     # The record's own catalog folder, for `Record.catalogs` (see `catalog_folder`).
     catalogs: Path | None = field(default=None, compare=False, repr=False)
+    # The day the record was judged on (review dates, expiring adequacy decisions).
+    today: datetime.date = field(default=datetime.date.min, compare=False, repr=False)
 
     @property
     def errors(self) -> int:
@@ -133,6 +135,7 @@ def validate(
 ) -> Result:
     """Check a record: load errors, then schema errors, then (if the schema passes) rules."""
     progress = progress or Progress()
+    on = on or today()
     names, documents, problems = load_record(path, composer, progress)
     unreadable = len(problems)
     for doc in documents:
@@ -145,7 +148,7 @@ def validate(
         progress.stage("Checking the rules")
         record = Record.assemble(documents)
         record.catalogs = catalog_folder(path)
-        context = rules.Context(record, countries.load(), on or today())
+        context = rules.Context(record, countries.load(), on)
         problems.extend(rules.run(context))
     return Result(
         files=tuple(names),
@@ -153,4 +156,5 @@ def validate(
         unreadable=unreadable,
         documents=tuple(documents),
         catalogs=catalog_folder(path),
+        today=on,
     )

@@ -71,6 +71,23 @@ RULE_CONSTRAINTS: dict[str, list[dict[str, Any]]] = {
             "then": {"required": ["withdrawal"]},
         },
     ],
+    # ROPA309: solely automated decisions name their Art. 22(2) exception and safeguards.
+    "/properties/registers/items/properties/automated_decisions": [
+        {
+            "if": {"properties": {"used": {"const": True}}, "required": ["used"]},
+            "then": {"required": ["exception", "safeguards"]},
+        }
+    ],
+    # ROPA217: a transfer on compelling legitimate interests records its assessment.
+    "/$defs/transfer": [
+        {
+            "if": {
+                "properties": {"mechanism": {"const": "art49_compelling_legitimate_interests"}},
+                "required": ["mechanism"],
+            },
+            "then": {"required": ["condition"]},
+        }
+    ],
     # ROPA401: a retention rule needs an event or a period.
     "/$defs/retention": [{"anyOf": [{"required": ["until"]}, {"required": ["period"]}]}],
     # ROPA401: a controller register says how long data is kept.
@@ -607,9 +624,13 @@ def _mechanisms(schema: dict[str, Any], code: str) -> list[str]:
     ]
 
 
-def _fix_transfers(draw: Any, schema: dict[str, Any], holder: dict[str, Any]) -> None:
+def _fix_transfers(
+    draw: Any, schema: dict[str, Any], holder: dict[str, Any], languages: list[str]
+) -> None:
     """One transfer for each listed country outside the EU/EEA (ROPA202, ROPA205, ROPA206),
-    keeping the optional fields (tia, verified, note...) the walker generated."""
+    keeping the optional fields (tia, verified, note...) the walker generated; a transfer on
+    compelling legitimate interests records its assessment (ROPA217), and a verification
+    date is never before the decision it checks (ROPA212)."""
     data = countries.load()
     needed: dict[str, str] = {}
     for code in holder.get("countries") or []:
@@ -622,35 +643,77 @@ def _fix_transfers(draw: Any, schema: dict[str, Any], holder: dict[str, Any]) ->
         extra = generated[index] if index < len(generated) else {}
         mechanism = draw(_choice(tuple(_mechanisms(schema, code))))
         rest = {k: v for k, v in extra.items() if k not in ("country", "mechanism")}
+        if mechanism == "art49_compelling_legitimate_interests" and "condition" not in rest:
+            rest["condition"] = {
+                lang: "One file, once; assessed and encrypted." for lang in languages
+            }
+        decision = data.adequacy.get(data.canonical(code) or code)
+        if (
+            mechanism in ("adequacy", "dpf")
+            and decision is not None
+            and isinstance(rest.get("verified"), str)
+            and rest["verified"] < decision.date
+        ):
+            rest["verified"] = decision.date
         transfers.append({"country": code, "mechanism": mechanism, **rest})
     if transfers or "transfers" in holder:
         holder["transfers"] = transfers
 
 
-def _fix_special_categories(draw: Any, schema: dict[str, Any], record: dict[str, Any]) -> None:
-    """A register with special category data names an Art. 9 condition (ROPA303); one
-    without purposes cannot, so its data loses the special marks instead. Where special
-    category data is held, `special_category_data: false` goes (ROPA304)."""
-    special = {c["id"] for c in record.get("data_categories") or [] if c.get("special_category")}
-    conditions = schema["$defs"]["purpose"]["properties"]["special_category_condition"]["enum"]
+def _fix_rights(record: dict[str, Any]) -> None:
+    """The policy lists every right the rules may require (ROPA308)."""
+    rights = (record.get("controller") or {}).get("rights")
+    if isinstance(rights, dict):
+        listed = list(rights.get("available") or [])
+        for right in ("access", "rectification", "erasure", "restriction", "objection",
+                      "portability", "complaint"):  # fmt: skip
+            if right not in listed and right not in (rights.get("where_applicable") or []):
+                listed.append(right)
+        rights["available"] = listed
 
-    def holds_special(register: dict[str, Any]) -> bool:
-        items = register.get("personal_data") or []
-        return any(i.get("special_category") or i.get("category") in special for i in items)
+
+def _fix_special_categories(draw: Any, schema: dict[str, Any], record: dict[str, Any]) -> None:
+    """A register with special category data names an Art. 9 condition, and one with
+    criminal-offence data an Art. 10 ground (ROPA303), each on a purpose of its own; a
+    register without enough purposes loses the special marks instead. Where special
+    category data is held, `special_category_data: false` goes (ROPA304)."""
+    kinds = {
+        c["id"]: c["special_category"]
+        for c in record.get("data_categories") or []
+        if c.get("special_category")
+    }
+    conditions = schema["$defs"]["purpose"]["properties"]["special_category_condition"]["enum"]
+    art10 = tuple(c for c in conditions if c.endswith("_art10"))
+    art9 = tuple(c for c in conditions if not c.endswith("_art10"))
+
+    def kind(item: dict[str, Any]) -> str | None:
+        return item.get("special_category") or kinds.get(item.get("category") or "")
+
+    def unmark(item: dict[str, Any]) -> None:
+        item.pop("special_category", None)
+        if item.get("category") in kinds:
+            del item["category"]
 
     published_special = False
     for register in record.get("registers") or []:
-        if not holds_special(register):
-            continue
+        items = register.get("personal_data") or []
+        found = {kind(i) for i in items} - {None}
         purposes = register.get("purposes") or []
-        if purposes and not any("special_category_condition" in p for p in purposes):
-            chosen = purposes[draw(_integers(0, len(purposes) - 1))]
-            chosen["special_category_condition"] = draw(_choice(tuple(conditions)))
-        elif not purposes:
-            for item in register.get("personal_data") or []:
-                item.pop("special_category", None)
-                if item.get("category") in special:
-                    del item["category"]
+        for purpose in purposes:
+            purpose.pop("special_category_condition", None)
+        criminal = "criminal_convictions" in found
+        other = bool(found - {"criminal_convictions"})
+        if (criminal and other and len(purposes) < 2) or not purposes:
+            for item in items:
+                if kind(item) == "criminal_convictions" or not purposes:
+                    unmark(item)
+            criminal = False
+            other = other and bool(purposes)
+        if other:
+            purposes[0]["special_category_condition"] = draw(_choice(art9))
+        if criminal:
+            purposes[-1]["special_category_condition"] = draw(_choice(art10))
+        if not (criminal or other):
             continue
         if register.get("special_category_data") is False:
             del register["special_category_data"]
@@ -662,10 +725,12 @@ def _fix_special_categories(draw: Any, schema: dict[str, Any], record: dict[str,
 
 def fix_up(draw: Any, schema: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
     """Make the rules that span several objects hold; see the module docstring."""
+    languages = (record.get("controller") or {}).get("languages") or []
     for name in TRANSFER_HOLDERS:
         for holder in record.get(name) or []:
-            _fix_transfers(draw, schema, holder)
+            _fix_transfers(draw, schema, holder, languages)
     _fix_special_categories(draw, schema, record)
+    _fix_rights(record)
     return record
 
 

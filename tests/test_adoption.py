@@ -183,12 +183,12 @@ def test_pre_commit_hooks_pass_and_fail(tmp_path: Path) -> None:
 
 def test_readme_example_is_true() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = readme.split("$ ropa processors --outside-eea --format csv | cut -d, -f2,5,6\n", 1)[1]
+    block = readme.split("$ ropa processors --outside-eea --format csv | cut -d, -f3,6,7\n", 1)[1]
     shown = block.split("...\n", 1)[0].splitlines()
     result = runner.invoke(
         app, ["processors", str(ROOT / "registers"), "--outside-eea", "--format", "csv"]
     )
-    rows = [",".join(line.split(",")[i] for i in (1, 4, 5)) for line in result.stdout.splitlines()]
+    rows = [",".join(line.split(",")[i] for i in (2, 5, 6)) for line in result.stdout.splitlines()]
     assert rows[: len(shown)] == shown
     first = readme.split("$ ropa validate\n", 1)[1].splitlines()[0]
     assert first in runner.invoke(app, ["validate", str(ROOT / "registers")]).stdout.replace(

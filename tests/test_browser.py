@@ -44,7 +44,16 @@ def _need(condition: bool, what: str) -> None:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site")
     result = CliRunner().invoke(
-        app, ["render", str(ROOT / "registers"), "--out", str(out), "--format", "html"]
+        app,
+        [
+            "render",
+            str(ROOT / "registers"),
+            "--out",
+            str(out),
+            "--format",
+            "html",
+            "--allow-overdue",
+        ],
     )
     assert result.exit_code == 0, result.stderr
     return out

@@ -26,13 +26,13 @@ controller:
   supervisory_authority: {name: DPA, country: FI}
   languages: [en]
   policy: {last_updated: 2026-06-01, review_interval_months: 12}
-  rights: {available: [access]}
+  rights: {available: [access, rectification, erasure, restriction, objection, complaint]}
 processors:
   - id: crm
     system: CRM
     legal_entity: "CRM, Inc."
     countries: [US]
-    dpa: {signed: true}
+    dpa: {signed: true, date: 2026-01-15}
 registers:
   - id: customers
     name: {en: Customers}
@@ -167,7 +167,7 @@ def test_today_option_overrides_the_environment(shipped: Path) -> None:
     # As of that day no review was due: only the findings that do not depend on the date.
     assert "ROPA601" not in result.stdout
     assert result.exit_code == 0
-    assert result.stderr == "0 errors, 6 warnings in 6 files\n"
+    assert result.stderr == "0 errors, 28 warnings in 6 files\n"
 
 
 def test_unreadable_file_exits_2_and_rules_wait_for_a_readable_record(broken: Path) -> None:
@@ -259,8 +259,10 @@ def test_rules_lists_every_rule_once() -> None:
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert [line.split()[0] for line in lines] == [r.id for r in all_rules()]
+    # Every rule about the record names the GDPR provision it rests on.
+    assert all(r.article for r in all_rules() if r.id >= "ROPA010")
     assert re.match(
-        r"^ROPA202  transfer-mechanism-missing +error    Data goes to a country",
+        r"^ROPA202  transfer-mechanism-missing +error    Art\. 44, 13\(1\)\(f\) +Data goes to",
         lines[[r.id for r in all_rules()].index("ROPA202")],
     )
 
@@ -269,7 +271,7 @@ def test_rules_shows_one_rule_with_examples() -> None:
     result = runner.invoke(app, ["rules", "transfer-mechanism-missing"])
     assert result.exit_code == 0
     assert result.stdout.startswith(
-        "ROPA202 transfer-mechanism-missing (error)\n\n"
+        "ROPA202 transfer-mechanism-missing (error, Art. 44, 13(1)(f))\n\n"
         "Data goes to a country outside the EU/EEA without a transfer mechanism.\n"
     )
     assert "Failing:" in result.stdout and "Passing:" in result.stdout
@@ -391,6 +393,36 @@ def test_a_file_changed_while_it_is_checked_is_an_input_error(
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == (
-        "ropa: error: registers/controller.yaml: the file changed while it was being checked;"
+        "ropa: error: registers/processors.yaml: the file changed while it was being checked;"
         " run again\n"
     )
+
+
+def test_render_refuses_an_overdue_policy_review_unless_allowed(
+    shipped: Path, tmp_path: Path
+) -> None:
+    # The page states the yearly review; the shipped policy was last updated in 2022.
+    out = tmp_path / "site"
+    refused = runner.invoke(app, ["render", "--out", str(out)])
+    assert refused.exit_code == 1
+    assert refused.stdout == (
+        "registers/controller.yaml:25:19 warning ROPA601 the privacy policy was last updated on"
+        " 2022-11-02; a review was due by 2023-11-02 (every 12 months)\n"
+    )
+    assert refused.stderr == (
+        "ropa: the policy's review is overdue and the page states its review interval; review"
+        " the policy and update policy.last_updated, or pass --allow-overdue; nothing was"
+        " rendered\n"
+    )
+    assert not out.exists()
+    allowed = runner.invoke(app, ["render", "--out", str(out), "--allow-overdue", "--lang", "en"])
+    assert allowed.exit_code == 0, allowed.stdout
+    assert allowed.stderr.endswith("country data (EU/EEA, adequacy decisions) as of 2026-10-08\n")
+    assert (out / "privacy.en.html").is_file()
+    # A register's overdue review is a warning for its owner, not a false promise on the page.
+    (shipped / "controller.yaml").write_text(
+        (shipped / "controller.yaml")
+        .read_text()
+        .replace("last_updated: 2022-11-02", "last_updated: 2026-11-02")
+    )
+    assert runner.invoke(app, ["render", "--out", str(out), "--lang", "en"]).exit_code == 0

@@ -40,10 +40,22 @@ def _today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ROPA_TODAY", "2026-11-30")
 
 
+def _complete(path: Path) -> None:
+    """Give a case's record what later rules ask beyond languages (the date its DPA was
+    signed, ROPA107; portability for its contract purposes, ROPA308), so that only the
+    language findings show; line numbers stay the same."""
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("dpa: {signed: true}", "dpa: {signed: true, date: 2026-01-15}")
+    text = text.replace("objection, complaint]", "objection, portability, complaint]")
+    path.write_text(text, encoding="utf-8")
+
+
 @pytest.fixture
 def dk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Files case 11: a folder record with `languages: [en, dk]`."""
     shutil.copytree(DATA / "11-unknown-language-code" / "registers", tmp_path / "registers")
+    for path in (tmp_path / "registers").glob("*.yaml"):
+        _complete(path)
     monkeypatch.chdir(tmp_path)
     return tmp_path / "registers"
 
@@ -53,6 +65,7 @@ def de(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Records case 03: a one-file record with `languages: [sv, de]` and no German catalog."""
     record = tmp_path / "03-unsupported-language-de.yaml"
     shutil.copy(DATA / record.name, record)
+    _complete(record)
     monkeypatch.chdir(tmp_path)
     return record
 
@@ -306,7 +319,9 @@ def test_a_record_catalog_reaches_every_output(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     site = tmp_path / "site"
-    rendered = runner.invoke(app, ["render", str(record), "--out", str(site), "--lang", "sv"])
+    rendered = runner.invoke(
+        app, ["render", str(record), "--out", str(site), "--lang", "sv", "--allow-overdue"]
+    )
     assert rendered.exit_code == 0, rendered.stderr
     assert "<h1>Dataskyddspolicy</h1>" in (site / "privacy.sv.html").read_text(encoding="utf-8")
     assert (site / "processors.sv.csv").read_text(encoding="utf-8").startswith("Förteckning,")

@@ -91,4 +91,8 @@ def test_render_output_is_unchanged_by_the_bar(large: Path, tmp_path: Path) -> N
     assert code == 0
     assert out == ""
     assert "Reading the record" in err
-    assert err.rstrip().endswith(f"wrote {tmp_path / 'site' / 'processors.en.json'}")
+    # The terminal turns each newline into CR LF; the country data's date comes last.
+    assert err.rstrip().endswith(
+        f"wrote {tmp_path / 'site' / 'processors.en.json'}\r\n"
+        "country data (EU/EEA, adequacy decisions) as of 2026-10-08"
+    )

@@ -39,24 +39,47 @@ def _systems(record: Record, register_id: str) -> list[tuple[str, str, list[str]
 
 
 def test_validate_shows_exactly_the_overdue_reviews_and_the_policys_gaps(shipped: Path) -> None:
-    # The review warnings, and the Art. 13 items and transfer questions the 2022 policy leaves
-    # open: the record does not fill them in, validate names them.
+    # The review warnings, and the Art. 13 items, transfer questions and accountability gaps
+    # the 2022 policy leaves open (retention "as long as necessary", no TIA for the SCC
+    # transfers, no DPA dates): the record does not fill them in, validate names them.
     result = CliRunner().invoke(app, ["validate"])
     assert result.exit_code == 0
     assert result.stdout == (
         "registers/controller.yaml:5:1 warning ROPA210 'gotowebinar' transfers data to US under scc; say under 'safeguards_copy:' how a person gets a copy of the safeguards\n"
         "registers/controller.yaml:25:19 warning ROPA601 the privacy policy was last updated on 2022-11-02; a review was due by 2023-11-02 (every 12 months)\n"
+        "registers/controller.yaml:92:14 warning ROPA402 the controller keeps data 'as long as necessary' with no period or criteria; add 'period:', 'law:' or a 'note:' with the criteria\n"
         "registers/customers.yaml:33:20 warning ROPA601 register 'customers' was last reviewed on 2022-11-02; a review was due by 2023-11-02 (every 12 months)\n"
         "registers/customers.yaml:35:5 warning ROPA306 register 'customers' collects data from the data subject; say under 'provision:' of its purposes whether providing the data is required (statutory, contractual, contract_prerequisite or voluntary)\n"
+        "registers/customers.yaml:240:16 warning ROPA402 register 'customers' keeps data 'as long as necessary' with no period or criteria; add 'period:', 'law:' or a 'note:' with the criteria\n"
         "registers/insights.yaml:28:20 warning ROPA601 register 'insights' was last reviewed on 2022-11-02; a review was due by 2023-11-02 (every 12 months)\n"
         "registers/marketing.yaml:24:20 warning ROPA601 register 'marketing' was last reviewed on 2022-11-02; a review was due by 2023-11-02 (every 12 months)\n"
         "registers/marketing.yaml:26:5 warning ROPA306 register 'marketing' collects data from the data subject; say under 'provision:' of its purposes whether providing the data is required (statutory, contractual, contract_prerequisite or voluntary)\n"
+        "registers/marketing.yaml:356:16 warning ROPA402 register 'marketing' keeps data 'as long as necessary' with no period or criteria; add 'period:', 'law:' or a 'note:' with the criteria\n"
         "registers/marketing.yaml:362:5 warning ROPA307 register 'marketing' profiles people; state whether decisions based solely on automated processing are made: 'automated_decisions: {used: false}' or, with their logic and significance, 'used: true'\n"
+        "registers/processors.yaml:13:19 warning ROPA107 record when the data processing agreement with 'visma-netvisor' was signed under 'dpa: {date: YYYY-MM-DD}'\n"
+        "registers/processors.yaml:19:19 warning ROPA107 record when the data processing agreement with 'visma-severa' was signed under 'dpa: {date: YYYY-MM-DD}'\n"
+        "registers/processors.yaml:25:19 warning ROPA107 record when the data processing agreement with 'maventa' was signed under 'dpa: {date: YYYY-MM-DD}'\n"
+        "registers/processors.yaml:31:19 warning ROPA107 record when the data processing agreement with 'visma-sign' was signed under 'dpa: {date: YYYY-MM-DD}'\n"
+        "registers/processors.yaml:40:20 warning ROPA215 processor 'gotowebinar' transfers data to United States (US) under scc, and no adequacy decision fully covers it; link the transfer impact assessment under 'tia:'\n"
+        "registers/processors.yaml:41:19 warning ROPA107 record when the data processing agreement with 'gotowebinar' was signed under 'dpa: {date: YYYY-MM-DD}'\n"
         "registers/processors.yaml:49:19 warning ROPA211 'google-apps' is headquartered in US, outside the EU/EEA, and no transfer to US is recorded; record it under 'transfers:' if data can be accessed from there\n"
+        "registers/processors.yaml:55:19 warning ROPA107 record when the data processing agreement with 'google-apps' was signed under 'dpa: {date: YYYY-MM-DD}'\n"
+        "registers/processors.yaml:64:20 warning ROPA215 processor 'activecampaign' transfers data to United States (US) under scc, and no adequacy decision fully covers it; link the transfer impact assessment under 'tia:'\n"
+        "registers/processors.yaml:66:20 warning ROPA215 processor 'activecampaign' transfers data to Australia (AU) under scc, and no adequacy decision fully covers it; link the transfer impact assessment under 'tia:'\n"
+        "registers/processors.yaml:70:19 warning ROPA107 record when the data processing agreement with 'activecampaign' was signed under 'dpa: {date: YYYY-MM-DD}'\n"
+        "registers/processors.yaml:79:20 warning ROPA215 processor 'calendly' transfers data to United States (US) under scc, and no adequacy decision fully covers it; link the transfer impact assessment under 'tia:'\n"
+        "registers/processors.yaml:80:19 warning ROPA107 record when the data processing agreement with 'calendly' was signed under 'dpa: {date: YYYY-MM-DD}'\n"
+        "registers/processors.yaml:86:19 warning ROPA107 record when the data processing agreement with 'bi-book' was signed under 'dpa: {date: YYYY-MM-DD}'\n"
+        "registers/processors.yaml:94:20 warning ROPA215 processor 'leadfeeder' transfers data to United States (US) under scc, and no adequacy decision fully covers it; link the transfer impact assessment under 'tia:'\n"
+        "registers/processors.yaml:98:19 warning ROPA107 record when the data processing agreement with 'leadfeeder' was signed under 'dpa: {date: YYYY-MM-DD}'\n"
         "registers/processors.yaml:103:19 warning ROPA211 'google-analytics' is headquartered in US, outside the EU/EEA, and no transfer to US is recorded; record it under 'transfers:' if data can be accessed from there\n"
+        "registers/processors.yaml:109:19 warning ROPA107 record when the data processing agreement with 'google-analytics' was signed under 'dpa: {date: YYYY-MM-DD}'\n"
+        "registers/processors.yaml:118:20 warning ROPA215 processor 'mailchimp' transfers data to United States (US) under scc, and no adequacy decision fully covers it; link the transfer impact assessment under 'tia:'\n"
+        "registers/processors.yaml:119:19 warning ROPA107 record when the data processing agreement with 'mailchimp' was signed under 'dpa: {date: YYYY-MM-DD}'\n"
+        "registers/processors.yaml:125:19 warning ROPA107 record when the data processing agreement with 'serviceform' was signed under 'dpa: {date: YYYY-MM-DD}'\n"
         "registers/recruitment.yaml:12:20 warning ROPA601 register 'recruitment' was last reviewed on 2022-11-02; a review was due by 2023-11-02 (every 12 months)\n"
     )
-    assert result.stderr == "0 errors, 11 warnings in 6 files\n"
+    assert result.stderr == "0 errors, 33 warnings in 6 files\n"
 
 
 def test_customer_register_has_the_nine_systems_of_the_policy(record: Record) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 import http.server
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from jsonschema import Draft202012Validator
 
 from ropa import countries, resources, schema
@@ -106,11 +109,55 @@ def test_country_data() -> None:
     assert not data.in_eea("US") and not data.in_eea("GB") and not data.in_eea("CH")
     assert data.canonical("EL") == "GR" and data.canonical("UK") == "GB"
     assert data.canonical("XK") is None and data.canonical("EU") is None
-    assert len(data.names) == 249
+    # 249 ISO 3166-1 codes and one international organisation (the EPO).
+    assert len(data.names) == 250 and data.name("EPO") == "European Patent Organisation"
+    assert data.is_known("EPO") and not data.in_eea("EPO")
     assert len(data.adequacy) == 17
     assert {"US", "GB", "CH", "JP", "KR", "BR", "EPO"} <= set(data.adequacy)
-    assert data.adequacy["US"].uncertain and not data.adequacy["US"].full
+    assert not data.adequacy["US"].full and data.adequacy["BR"].uncertain
     assert data.as_of.isoformat() == "2026-10-08"
+
+
+def test_every_adequacy_decision_has_its_source_date_expiry_and_scope() -> None:
+    """Each decision the rules use (ROPA203, 212-215) carries the act's number, Official
+    Journal reference, adoption date, expiry, scope and EUR-Lex source; a field that could
+    not be confirmed is listed under `unconfirmed`, and only the OJ reference may be left
+    out, when it is one of them."""
+    raw = yaml.safe_load(
+        (Path(countries.__file__).parent / "data" / "countries.yaml").read_text("utf-8")
+    )
+    fields = {"code", "name", "scope", "decision", "instrument", "number", "oj", "date",
+              "expires", "source", "unconfirmed", "note"}  # fmt: skip
+    for entry in raw["adequacy"]:
+        code = entry["code"]
+        assert fields <= set(entry), (code, fields - set(entry))
+        assert entry["number"] and entry["scope"] and entry["date"], code
+        assert entry["oj"] or "oj" in entry["unconfirmed"], code
+        assert str(entry["source"]).startswith("https://eur-lex.europa.eu/"), code
+        assert set(entry["unconfirmed"]) <= fields, code
+        datetime.date.fromisoformat(entry["date"])
+        if entry["expires"] is not None:
+            assert datetime.date.fromisoformat(entry["expires"]) > datetime.date.fromisoformat(
+                entry["date"]
+            ), code
+    data = countries.load()
+    # The UK decision runs to 27 December 2031 (Implementing Decision (EU) 2025/2574).
+    uk = data.adequacy["GB"]
+    assert uk.expires == datetime.date(2031, 12, 27)
+    assert data.assess("GB", "adequacy", datetime.date(2031, 12, 27)).problem is None
+    expired = data.assess("GB", "adequacy", datetime.date(2031, 12, 28))
+    assert expired.adequacy == "none"
+    assert expired.problem == (
+        "the adequacy decision for United Kingdom (GB) expired on 2031-12-27; name the"
+        " safeguard used instead, or update ropa if it was renewed"
+    )
+    # A partial decision is never plain "full"; the US one only through the DPF.
+    assert data.assess("CA", "adequacy", datetime.date(2026, 11, 30)).adequacy == "partial"
+    assert data.assess("US", "dpf", datetime.date(2026, 11, 30)).adequacy == "partial"
+    assert data.assess("US", "adequacy", datetime.date(2026, 11, 30)).adequacy == "none"
+    assert data.assess("CH", "adequacy", datetime.date(2026, 11, 30)).adequacy == "full"
+    # Inside the EU/EEA there is nothing to judge (ROPA206 says no mechanism is needed).
+    assert data.assess("SE", "adequacy", datetime.date(2026, 11, 30)).problem is None
 
 
 def _check(text: str) -> list[str]:

@@ -175,6 +175,7 @@ class Transfer:
     mechanism: Statement
     ground: Statement
     note: Statement
+    condition: Statement  # an Art. 49 derogation's situation
 
 
 def _transfers(ctx: Context) -> list[Transfer]:
@@ -197,6 +198,7 @@ def _transfers(ctx: Context) -> list[Transfer]:
                         "%(g)s", transfer.place / "mechanism", g=ctx.words.ground(mechanism, code)
                     ),
                     ctx.field(transfer, "note"),
+                    ctx.field(transfer, "condition"),
                 )
             )
     return rows

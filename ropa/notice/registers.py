@@ -214,7 +214,7 @@ def transfers_page(ctx: Context) -> Blocks:
         _("Each transfer outside the EU/EEA with its transfer mechanism"),
         (_("System or recipient"), _("Provider"), _("Country"), _("Transfer mechanism"), _("Legal ground")),
         [
-            (t.name, t.legal_entity, t.country, join([t.mechanism, t.note], ". "), t.ground)
+            (t.name, t.legal_entity, t.country, join([t.mechanism, t.condition, t.note], ". "), t.ground)
             for t in rows
         ],
     )  # fmt: skip

@@ -86,7 +86,7 @@ def transfers(ctx: Context) -> Section | None:
             (
                 _entity(ctx, t),
                 t.country,
-                join([ctx.say(_("%(mechanism)s; legal ground: %(ground)s."), mechanism=t.mechanism, ground=t.ground), t.note]),
+                join([ctx.say(_("%(mechanism)s; legal ground: %(ground)s."), mechanism=t.mechanism, ground=t.ground), t.condition, t.note]),
             )
             for t in rows
         ],

@@ -124,6 +124,11 @@ class Wording:
             number = decision.number.replace("/EC", "/" + _("EC"))
             if decision.instrument == "decision":
                 return _("Commission Decision %(number)s") % {"number": number}
+            if decision.amended_by:
+                return _(
+                    "Commission Implementing Decision %(number)s, as amended by Implementing"
+                    " Decision %(amendment)s"
+                ) % {"number": number, "amendment": decision.amended_by}
             return _("Commission Implementing Decision %(number)s") % {"number": number}
         return _("Commission Implementing Decision of %(date)s") % {
             "date": self.fmt.date(decision.date)
@@ -158,6 +163,7 @@ class Wording:
             "public_health": _("public health (Art. 9(2)(i))"),
             "archiving_research_statistics": _("archiving, research or statistics (Art. 9(2)(j))"),
             "national_law_art10": _("national law on criminal offence data (Art. 10)"),
+            "official_authority_art10": _("under the control of official authority (Art. 10)"),
         }[condition]  # fmt: skip
 
     # --- channels ------------------------------------------------------------------------

@@ -46,6 +46,9 @@ class Rule:
     # "record" rules run here; "load" and "schema" rules are reported by the loader and the
     # schema check, and are registered only so that they are documented in one list.
     stage: str = "record"
+    # The GDPR provisions the rule rests on ("Art. 28(3)"); empty for rules about the files'
+    # form (YAML syntax, characters), which no article governs.
+    article: str = ""
 
     @property
     def doc(self) -> str:
@@ -60,14 +63,19 @@ REGISTRY: dict[str, Rule] = {}
 
 
 def rule(
-    rule_id: str, name: str, severity: Severity = Severity.ERROR, stage: str = "record"
+    rule_id: str,
+    name: str,
+    severity: Severity = Severity.ERROR,
+    stage: str = "record",
+    *,
+    article: str,
 ) -> Callable[[Check], Check]:
-    """Register a check under a stable id."""
+    """Register a check under a stable id, with the GDPR article it rests on ("" for none)."""
 
     def register(check: Check) -> Check:
         if rule_id in REGISTRY:
             raise ValueError(f"rule id {rule_id} used twice")
-        REGISTRY[rule_id] = Rule(rule_id, name, severity, check, stage)
+        REGISTRY[rule_id] = Rule(rule_id, name, severity, check, stage, article)
         return check
 
     return register

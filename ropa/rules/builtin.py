@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ropa.rules import Context, Finding, rule
 
 
-@rule("ROPA001", "yaml-syntax", stage="load")
+@rule("ROPA001", "yaml-syntax", stage="load", article="")
 def yaml_syntax(context: Context) -> Iterator[Finding]:
     """The file is not valid YAML.
 
@@ -22,7 +22,7 @@ def yaml_syntax(context: Context) -> Iterator[Finding]:
     return iter(())
 
 
-@rule("ROPA002", "characters", stage="load")
+@rule("ROPA002", "characters", stage="load", article="")
 def characters(context: Context) -> Iterator[Finding]:
     """The file has invalid UTF-8, a byte order mark, tabs, or control or bidi characters.
 
@@ -41,7 +41,7 @@ def characters(context: Context) -> Iterator[Finding]:
     return iter(())
 
 
-@rule("ROPA003", "duplicate-key", stage="load")
+@rule("ROPA003", "duplicate-key", stage="load", article="")
 def duplicate_key(context: Context) -> Iterator[Finding]:
     """A mapping has the same key twice.
 
@@ -60,7 +60,7 @@ def duplicate_key(context: Context) -> Iterator[Finding]:
     return iter(())
 
 
-@rule("ROPA004", "unsupported-construct", stage="load")
+@rule("ROPA004", "unsupported-construct", stage="load", article="")
 def unsupported_construct(context: Context) -> Iterator[Finding]:
     """The file uses a YAML feature a record does not need.
 
@@ -79,7 +79,7 @@ def unsupported_construct(context: Context) -> Iterator[Finding]:
     return iter(())
 
 
-@rule("ROPA005", "document-shape", stage="load")
+@rule("ROPA005", "document-shape", stage="load", article="")
 def document_shape(context: Context) -> Iterator[Finding]:
     """The file is empty, holds several YAML documents, or is not a mapping at the top.
 
@@ -94,7 +94,7 @@ def document_shape(context: Context) -> Iterator[Finding]:
     return iter(())
 
 
-@rule("ROPA010", "schema", stage="schema")
+@rule("ROPA010", "schema", stage="schema", article="Art. 30(1), 30(2)")
 def schema(context: Context) -> Iterator[Finding]:
     """A value does not match the record schema.
 

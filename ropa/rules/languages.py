@@ -10,7 +10,7 @@ from typing import Any
 
 from ropa import resources
 from ropa.locate import position
-from ropa.problem import Problem
+from ropa.problem import Problem, Severity
 from ropa.record import Place, Record
 from ropa.rules import REGISTRY, Context, Finding, rule
 
@@ -78,7 +78,7 @@ def _texts(
             yield from _texts(item, sub, (*path, index))
 
 
-@rule("ROPA501", "translation-missing")
+@rule("ROPA501", "translation-missing", article="Art. 12(1)")
 def translation_missing(context: Context) -> Iterator[Finding]:
     """A text lacks a language the controller publishes in.
 
@@ -117,11 +117,63 @@ def translation_missing(context: Context) -> Iterator[Finding]:
                 )
 
 
+@rule("ROPA504", "translation-unpublished-language", Severity.WARNING, article="Art. 12(1)")
+def translation_unpublished_language(context: Context) -> Iterator[Finding]:
+    """A text is given in a language the controller does not publish in, so no page shows it.
+
+    Usually a slip: `se` (Northern Sami, and Sweden's country code) for Swedish `sv`, `dk`
+    for Danish `da`. A text prepared for a language you will add later is fine; this warning
+    goes away when the language is added to `controller.languages`.
+
+    Failing:
+
+        controller:
+          languages: [sv, en]
+        ...
+        name:
+          se: Fakturering
+          en: Invoicing
+
+    Passing:
+
+        name:
+          sv: Fakturering
+          en: Invoicing
+    """
+    import difflib
+
+    languages = context.record.languages
+    if not languages:
+        return
+    for doc in context.record.documents:
+        for path, value in _texts(doc.data, _pattern_tree(), ()):
+            if not isinstance(value, dict):
+                continue
+            for key in value:
+                if not isinstance(key, str) or key in languages:
+                    continue
+                meant = _country_language(key)
+                close = difflib.get_close_matches(key, languages, n=1, cutoff=0.5)
+                if meant and meant.rsplit("'", 2)[-2] in languages:
+                    language, code = meant.split(" is ")
+                    hint = f"; if you meant {language}, write {code}"
+                elif close:
+                    hint = f"; did you mean {close[0]!r}?"
+                else:
+                    hint = ""
+                yield Finding(
+                    Place(doc, (*path, key)),
+                    f"{key!r} is not a published language (the controller publishes in"
+                    f" {', '.join(languages)}), so no page shows this text{hint}",
+                    at_key=True,
+                )
+
+
 # How many msgids an incomplete catalog's message quotes.
 SHOWN = 3
 
 
-@rule("ROPA502", "language-unknown")
+@rule("ROPA502", "language-unknown", article="Art. 12(1)")
 def language_unknown(context: Context) -> Iterator[Finding]:
     """A published language is not a language code that CLDR (Babel's locale data) knows.
 
@@ -141,7 +193,7 @@ def language_unknown(context: Context) -> Iterator[Finding]:
     return _unknown(context.record)
 
 
-@rule("ROPA503", "language-catalog")
+@rule("ROPA503", "language-catalog", article="Art. 12(1)")
 def language_catalog(context: Context) -> Iterator[Finding]:
     """A published language has no complete boilerplate catalog.
 

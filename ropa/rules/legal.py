@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ropa.problem import Severity
 from ropa.record import Entity
 from ropa.rules import Context, Finding, rule
 
@@ -22,7 +23,7 @@ def _controller_registers(context: Context) -> Iterator[Entity]:
             yield register
 
 
-@rule("ROPA301", "legitimate-interest-unstated")
+@rule("ROPA301", "legitimate-interest-unstated", article="Art. 6(1)(f), 13(1)(d)")
 def legitimate_interest_unstated(context: Context) -> Iterator[Finding]:
     """A purpose relies on legitimate interests without stating the interest.
 
@@ -48,7 +49,7 @@ def legitimate_interest_unstated(context: Context) -> Iterator[Finding]:
             )
 
 
-@rule("ROPA302", "consent-withdrawal-missing")
+@rule("ROPA302", "consent-withdrawal-missing", article="Art. 7(3), 13(2)(c)")
 def consent_withdrawal_missing(context: Context) -> Iterator[Finding]:
     """A purpose relies on consent without saying how to withdraw it.
 
@@ -76,53 +77,132 @@ def consent_withdrawal_missing(context: Context) -> Iterator[Finding]:
             )
 
 
-@rule("ROPA303", "special-category-condition-missing")
-def special_category_condition_missing(context: Context) -> Iterator[Finding]:
-    """A register holds special category data but no purpose names an Art. 9 condition.
+# The conditions that lift the Art. 9(1) prohibition, and the grounds Art. 10 allows for data
+# on criminal convictions and offences: neither list stands in for the other.
+_ART9 = frozenset({
+    "explicit_consent", "employment_social_security", "vital_interests_incapable",
+    "not_for_profit_body", "made_public_by_subject", "legal_claims",
+    "substantial_public_interest", "health_social_care", "public_health",
+    "archiving_research_statistics",
+})  # fmt: skip
+_ART10 = frozenset({"national_law_art10", "official_authority_art10"})
 
-    Health, religion, biometric and other Art. 9(1) data (and criminal-offence data, Art. 10)
-    may be processed only under an Art. 9(2) condition in addition to an Art. 6 basis.
+
+@rule("ROPA303", "special-category-condition-missing", article="Art. 9(2), 10")
+def special_category_condition_missing(context: Context) -> Iterator[Finding]:
+    """Special category or criminal-offence data without a condition that allows its kind.
+
+    Health, religion, biometric and other Art. 9(1) data may be processed only under an
+    Art. 9(2) condition; data on criminal convictions and offences only under the control of
+    official authority or under Union or member-state law (Art. 10). Consent is no ground for
+    criminal-offence data, and a national Art. 10 law is no condition for health data.
 
     Failing:
 
         personal_data:
-          - id: health
-            name: {en: Sick leave}
-            special_category: health
+          - {id: background, name: {en: Criminal record}, special_category: criminal_convictions}
         purposes:
-          - id: payroll
-            legal_bases: [{basis: legal_obligation}]
+          - id: vetting
+            legal_bases: [{basis: consent}]
+            special_category_condition: explicit_consent
 
     Passing:
 
         purposes:
-          - id: payroll
-            legal_bases: [{basis: legal_obligation}]
-            special_category_condition: employment_social_security
+          - id: vetting
+            legal_bases: [{basis: legal_obligation, law: {en: Act on Background Checks}}]
+            special_category_condition: national_law_art10
     """
     categories = context.record.index("data_categories")
     for register in context.record.registers:
-        has_condition = any(
-            "special_category_condition" in purpose.data
+        conditions = {
+            purpose.get("special_category_condition")
             for purpose in register.entities("purposes")
-        )
-        if has_condition:
-            continue
+            if purpose.get("special_category_condition")
+        }
         for item in register.entities("personal_data"):
             special = item.get("special_category")
             general = categories.get(item.get("category") or "")
             if special is None and general is not None:
                 special = general.get("special_category")
-            if special is not None:
-                yield Finding(
-                    item.place / "id",
-                    f"{item.id!r} is special category data ({special}); a purpose of register"
-                    f" {register.id!r} must name its Art. 9(2) condition under"
-                    " 'special_category_condition:'",
+            if special is None:
+                continue
+            criminal = special == "criminal_convictions"
+            valid = _ART10 if criminal else _ART9
+            if conditions & valid:
+                continue
+            wrong = ", ".join(sorted(str(c) for c in conditions))
+            if criminal:
+                need = (
+                    "criminal-offence data needs an Art. 10 ground under"
+                    " 'special_category_condition:' (national_law_art10 or"
+                    " official_authority_art10)"
                 )
+            else:
+                need = (
+                    "a purpose of the register must name its Art. 9(2) condition under"
+                    " 'special_category_condition:'"
+                )
+            found = f"; {wrong} does not allow it" if wrong else ""
+            yield Finding(
+                item.place / "id",
+                f"{item.id!r} is {'criminal-offence' if criminal else 'special category'} data"
+                f" ({special}) in register {register.id!r}{found}; {need}",
+            )
 
 
-@rule("ROPA401", "retention-missing")
+_RIGHTS_ALWAYS = ("access", "rectification", "erasure", "restriction", "complaint")
+
+
+@rule("ROPA308", "rights-missing", article="Art. 13(2)(b), 13(2)(d), 15-21, 77")
+def rights_missing(context: Context) -> Iterator[Finding]:
+    """The policy leaves out a right that the record's legal bases give people.
+
+    Every notice names the rights of access, rectification, erasure and restriction and the
+    right to complain to a supervisory authority (Art. 13(2)(b), (d)); the right to object
+    where a purpose rests on legitimate interests or a public task (Art. 21); data
+    portability where it rests on consent or a contract (Art. 20). A right may be listed
+    under `available` or `where_applicable`. (Withdrawing consent is ROPA302.)
+
+    Failing:
+
+        rights:
+          available: [access]
+
+    Passing:
+
+        rights:
+          available: [access, rectification, erasure, restriction, complaint]
+          where_applicable: [objection, portability]
+    """
+    controller = context.record.controller
+    rights = controller.child("rights") if controller is not None else None
+    if controller is None or rights is None:
+        return
+    listed = set(rights.get("available") or []) | set(rights.get("where_applicable") or [])
+    needed: dict[str, str] = {}
+    for register in _controller_registers(context):
+        for purpose in register.entities("purposes"):
+            for basis in purpose.entities("legal_bases"):
+                kind = basis.get("basis")
+                if kind in ("legitimate_interests", "public_task"):
+                    needed.setdefault("objection", f"purpose {purpose.id!r} rests on {kind}")
+                if kind in ("consent", "contract"):
+                    needed.setdefault("portability", f"purpose {purpose.id!r} rests on {kind}")
+    always = [right for right in _RIGHTS_ALWAYS if right not in listed]
+    because = [f"{right!r} ({why})" for right, why in needed.items() if right not in listed]
+    if always or because:
+        parts = ([f"{', '.join(repr(r) for r in always)} (every notice states them)"] if always
+                 else []) + because  # fmt: skip
+        yield Finding(
+            rights.place / "available",
+            f"rights missing: {'; '.join(parts)}; add them under 'available:' or"
+            " 'where_applicable:'",
+            at_key=True,
+        )
+
+
+@rule("ROPA401", "retention-missing", article="Art. 30(1)(f), 13(2)(a)")
 def retention_missing(context: Context) -> Iterator[Finding]:
     """A controller register does not say how long data is kept.
 
@@ -157,3 +237,42 @@ def retention_missing(context: Context) -> Iterator[Finding]:
                     item.place,
                     "a retention rule needs 'until:' or 'period:' (with 'unit:' and 'after:')",
                 )
+
+
+# Retention that names no period and no criterion: Art. 13(2)(a) asks for one or the other.
+_VAGUE = frozenset({"purpose_fulfilled"})
+
+
+@rule("ROPA402", "retention-criteria-missing", Severity.WARNING, article="Art. 13(2)(a)")
+def retention_criteria_missing(context: Context) -> Iterator[Finding]:
+    """A retention rule says only "as long as necessary", with no period and no criteria.
+
+    Art. 13(2)(a) asks for the period or, where that is not possible, the criteria used to
+    determine it (the ICO and EDPB: "as long as necessary" is neither). Add a typical or
+    maximum period, the law that sets it, or a note with the criteria.
+
+    Failing:
+
+        retention:
+          - until: purpose_fulfilled
+
+    Passing:
+
+        retention:
+          - until: purpose_fulfilled
+            note: {en: "We erase a lead when sales closes it, at the latest after 24 months."}
+    """
+    holders = [(f"register {r.id!r}", r) for r in _controller_registers(context)]
+    if context.record.controller is not None:
+        holders.insert(0, ("the controller", context.record.controller))
+    for who, holder in holders:
+        for item in holder.entities("retention"):
+            if item.get("until") not in _VAGUE:
+                continue
+            if any(key in item.data for key in ("period", "note", "law")):
+                continue
+            yield Finding(
+                item.place / "until",
+                f"{who} keeps data 'as long as necessary' with no period or criteria; add"
+                " 'period:', 'law:' or a 'note:' with the criteria",
+            )

@@ -23,7 +23,7 @@ def _special(context: Context, register: Entity) -> list[tuple[Entity, str]]:
     return found
 
 
-@rule("ROPA304", "special-category-contradiction")
+@rule("ROPA304", "special-category-contradiction", article="Art. 9(1)")
 def special_category_contradiction(context: Context) -> Iterator[Finding]:
     """A register or the controller says it has no special category data, and has some.
 
@@ -71,12 +71,12 @@ def special_category_contradiction(context: Context) -> Iterator[Finding]:
             )
 
 
-@rule("ROPA305", "legal-obligation-law-missing", Severity.WARNING)
-def legal_obligation_law_missing(context: Context) -> Iterator[Finding]:
-    """A purpose rests on a legal obligation but does not name the law.
+@rule("ROPA305", "legal-basis-law-missing", Severity.WARNING, article="Art. 6(3), 13(1)(c)")
+def legal_basis_law_missing(context: Context) -> Iterator[Finding]:
+    """A purpose rests on a legal obligation or a public task but does not name the law.
 
-    Art. 6(3) requires the obligation to be laid down in Union or member-state law; the
-    notice names it so the reader can check.
+    Art. 6(3) requires both to be laid down in Union or member-state law; the notice names
+    it so the reader can check.
 
     Failing:
 
@@ -89,18 +89,19 @@ def legal_obligation_law_missing(context: Context) -> Iterator[Finding]:
           - basis: legal_obligation
             law: {en: Accounting Act (1336/1997)}
     """
+    words = {"legal_obligation": "a legal obligation", "public_task": "a public task"}
     for register in context.record.registers:
         for purpose in register.entities("purposes"):
             for basis in purpose.entities("legal_bases"):
-                if basis.get("basis") == "legal_obligation" and not basis.get("law"):
+                kind = basis.get("basis")
+                if kind in words and not basis.get("law"):
                     yield Finding(
                         basis.place / "basis",
-                        f"purpose {purpose.id!r} rests on a legal obligation; name the law"
-                        " under 'law:'",
+                        f"purpose {purpose.id!r} rests on {words[kind]}; name the law under 'law:'",
                     )
 
 
-@rule("ROPA306", "provision-requirement-unstated", Severity.WARNING)
+@rule("ROPA306", "provision-requirement-unstated", Severity.WARNING, article="Art. 13(2)(e)")
 def provision_requirement_unstated(context: Context) -> Iterator[Finding]:
     """Data collected from the data subject, but no word on whether it must be provided.
 
@@ -147,7 +148,7 @@ def provision_requirement_unstated(context: Context) -> Iterator[Finding]:
             )
 
 
-@rule("ROPA307", "automated-decisions-unstated", Severity.WARNING)
+@rule("ROPA307", "automated-decisions-unstated", Severity.WARNING, article="Art. 13(2)(f), 22")
 def automated_decisions_unstated(context: Context) -> Iterator[Finding]:
     """A register profiles people but does not say whether automated decisions are made.
 
@@ -181,7 +182,7 @@ def automated_decisions_unstated(context: Context) -> Iterator[Finding]:
             )
 
 
-@rule("ROPA105", "joint-controller-unlinked", Severity.WARNING)
+@rule("ROPA105", "joint-controller-unlinked", Severity.WARNING, article="Art. 26(2)")
 def joint_controller_unlinked(context: Context) -> Iterator[Finding]:
     """A joint controller that no register names in `joint_controllers`.
 
@@ -210,3 +211,180 @@ def joint_controller_unlinked(context: Context) -> Iterator[Finding]:
                 f"joint controller {joint.id!r} is linked to no register; add"
                 f" 'joint_controllers: [{joint.id}]' to the registers it is joint for",
             )
+
+
+@rule("ROPA309", "automated-decision-exception-missing", article="Art. 22(2), 22(3)")
+def automated_decision_exception_missing(context: Context) -> Iterator[Finding]:
+    """Solely automated decisions without their Art. 22(2) exception or Art. 22(3) safeguards.
+
+    The decisions are those with legal or similarly significant effects.
+
+    Such decisions are prohibited unless necessary for a contract, authorised by law, or
+    based on explicit consent (`exception:`); under a contract or consent the person must be
+    able to obtain human intervention and contest the decision (`safeguards:`).
+
+    Failing:
+
+        automated_decisions:
+          used: true
+          logic: {en: A score from payment history sets the credit limit.}
+          significance: {en: A low score means a lower limit.}
+
+    Passing:
+
+        automated_decisions:
+          used: true
+          logic: {en: A score from payment history sets the credit limit.}
+          significance: {en: A low score means a lower limit.}
+          exception: contract
+          safeguards: {en: Write to us and a person reviews the decision.}
+    """
+    for register in context.record.registers:
+        decisions = register.child("automated_decisions")
+        if decisions is None or decisions.get("used") is not True:
+            continue
+        exception = decisions.get("exception")
+        if exception is None:
+            yield Finding(
+                decisions.place / "used",
+                f"register {register.id!r} makes solely automated decisions; name the Art. 22(2)"
+                " exception under 'exception:' (contract, law or explicit_consent)",
+            )
+        elif exception in ("contract", "explicit_consent") and not decisions.get("safeguards"):
+            yield Finding(
+                decisions.place / "exception",
+                f"decisions under {exception} need safeguards (Art. 22(3)): say under"
+                " 'safeguards:' how a person obtains human intervention and contests them",
+            )
+
+
+@rule("ROPA310", "child-consent-age-missing", Severity.WARNING, article="Art. 8(1)")
+def child_consent_age_missing(context: Context) -> Iterator[Finding]:
+    """Consent from data subjects who include children, without the Art. 8 age of consent.
+
+    Art. 8(1): for an information society service offered directly to a child, consent is
+    valid from 16, or from the lower age (not below 13) that member-state law sets; record
+    it under `child_consent_age:`.
+
+    Failing:
+
+        data_subjects:
+          - {id: players, name: {en: Players}, children: true}
+        purposes:
+          - {id: newsletter, name: {en: Newsletter}, legal_bases: [{basis: consent}]}
+
+    Passing:
+
+        child_consent_age: 13
+        data_subjects:
+          - {id: players, name: {en: Players}, children: true}
+    """
+    for register in context.record.registers:
+        children = [s for s in register.entities("data_subjects") if s.get("children") is True]
+        consent = any(
+            basis.get("basis") == "consent"
+            for purpose in register.entities("purposes")
+            for basis in purpose.entities("legal_bases")
+        )
+        if children and consent and register.get("child_consent_age") is None:
+            yield Finding(
+                children[0].place / "children",
+                f"register {register.id!r} relies on consent and its data subjects include"
+                " children; give the Art. 8 age of consent under 'child_consent_age:'",
+            )
+
+
+def risk_markers(context: Context, register: Entity) -> list[str]:
+    """The EDPB high-risk criteria (WP248 rev.01) the register meets: those the record shows
+    by itself, then those declared under `risk_criteria`."""
+    found = []
+    if register.get("profiling"):
+        found.append("evaluation or scoring (profiling)")
+    decisions = register.get("automated_decisions") or {}
+    if decisions.get("used") is True:
+        found.append("automated decisions with legal or similar effect")
+    if _special(context, register):
+        found.append("special category or criminal-offence data")
+    if any(s.get("children") is True for s in register.entities("data_subjects")):
+        found.append("vulnerable data subjects (children)")
+    for criterion in register.get("risk_criteria") or []:
+        label = str(criterion).replace("_", " ")
+        if criterion == "vulnerable_subjects" and any("vulnerable" in f for f in found):
+            continue
+        found.append(label)
+    return found
+
+
+@rule("ROPA311", "dpia-missing", Severity.WARNING, article="Art. 35(1), 35(3)")
+def dpia_missing(context: Context) -> Iterator[Finding]:
+    """A register meets two or more high-risk criteria but records no DPIA, nor why none is due.
+
+    The EDPB (WP248 rev.01) expects a data protection impact assessment where processing
+    meets two or more of its criteria: evaluation or scoring, automated decisions with
+    legal or similar effect, systematic monitoring, special category data, large scale,
+    matching datasets, vulnerable data subjects, new technology, processing that prevents
+    people from exercising a right. ropa sees some in the record; declare the others under
+    `risk_criteria:`.
+
+    Failing:
+
+        registers:
+          - id: telecare
+            risk_criteria: [large_scale]
+            personal_data:
+              - {id: pulse, name: {en: Heart rate}, special_category: health}
+
+    Passing:
+
+        registers:
+          - id: telecare
+            risk_criteria: [large_scale]
+            dpia: {date: 2026-04-01, reference: DPIA-2026-04}
+    """
+    for register in context.record.registers:
+        if register.get("dpia"):
+            continue
+        markers = risk_markers(context, register)
+        if len(markers) >= 2:
+            yield Finding(
+                register.place / "id",
+                f"register {register.id!r} meets {len(markers)} high-risk criteria"
+                f" ({'; '.join(markers)}); record the DPIA under 'dpia:' (date and"
+                " reference), or 'dpia: {required: false, reason: ...}'",
+            )
+
+
+@rule("ROPA312", "purpose-newer-than-notice", Severity.WARNING, article="Art. 13(3)")
+def purpose_newer_than_notice(context: Context) -> Iterator[Finding]:
+    """A purpose was added after the policy was last updated.
+
+    People must be told before their data is used for a new purpose (Art. 13(3)); a purpose
+    whose `added:` date is later than `policy.last_updated` is not yet in the published
+    notice. Update the policy and its date.
+
+    Failing:
+
+        policy: {last_updated: 2026-01-10}
+        purposes:
+          - {id: ads, added: 2026-05-01}
+
+    Passing:
+
+        policy: {last_updated: 2026-05-02}
+    """
+    controller = context.record.controller
+    policy = controller.child("policy") if controller is not None else None
+    updated = policy.get("last_updated") if policy is not None else None
+    if not isinstance(updated, str):
+        return
+    for register in context.record.registers:
+        if register.get("publish") is False:
+            continue
+        for purpose in register.entities("purposes"):
+            added = purpose.get("added")
+            if isinstance(added, str) and added > updated:
+                yield Finding(
+                    purpose.place / "added",
+                    f"purpose {purpose.id!r} was added on {added}, after the policy's last update"
+                    f" ({updated}); update the notice and policy.last_updated before using it",
+                )

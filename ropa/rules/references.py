@@ -59,7 +59,7 @@ _NOUNS = {
 _REFERENCED = {**_NOUNS, "joint_controllers": "joint controller"}
 
 
-@rule("ROPA101", "unknown-reference")
+@rule("ROPA101", "unknown-reference", article="Art. 30(1)")
 def unknown_reference(context: Context) -> Iterator[Finding]:
     """A reference names an id that is defined nowhere in the record.
 
@@ -107,7 +107,7 @@ def unknown_reference(context: Context) -> Iterator[Finding]:
                     )
 
 
-@rule("ROPA102", "unused-processor", Severity.WARNING)
+@rule("ROPA102", "unused-processor", Severity.WARNING, article="Art. 30(1)(d), 28(1)")
 def unused_processor(context: Context) -> Iterator[Finding]:
     """A processor is defined but no register uses it.
 
@@ -151,7 +151,7 @@ def _duplicates(entities: Iterable[Entity], noun: str) -> Iterator[Finding]:
             first[entity.id] = entity.place / "id"
 
 
-@rule("ROPA103", "duplicate-id")
+@rule("ROPA103", "duplicate-id", article="Art. 30(1)")
 def duplicate_id(context: Context) -> Iterator[Finding]:
     """Two entries of the same kind share an id.
 
@@ -203,7 +203,7 @@ def duplicate_id(context: Context) -> Iterator[Finding]:
                     seen[ref] = use.place / "processor"
 
 
-@rule("ROPA104", "controller-count")
+@rule("ROPA104", "controller-count", article="Art. 30(1)(a)")
 def controller_count(context: Context) -> Iterator[Finding]:
     """The record must have exactly one controller section.
 
@@ -236,7 +236,7 @@ def controller_count(context: Context) -> Iterator[Finding]:
         )
 
 
-@rule("ROPA106", "dpa-unsigned", Severity.WARNING)
+@rule("ROPA106", "dpa-unsigned", Severity.WARNING, article="Art. 28(3)")
 def dpa_unsigned(context: Context) -> Iterator[Finding]:
     """A processor in use without a signed data processing agreement.
 
@@ -265,3 +265,141 @@ def dpa_unsigned(context: Context) -> Iterator[Finding]:
                 f"{processor.id!r} is {where} without a signed data processing agreement"
                 " (Art. 28(3)); sign one before it processes personal data",
             )
+
+
+@rule("ROPA107", "dpa-undated", Severity.WARNING, article="Art. 28(3), 28(9)")
+def dpa_undated(context: Context) -> Iterator[Finding]:
+    """A signed data processing agreement without the date it was signed.
+
+    The contract must be in writing (Art. 28(9)) and in place before the processor starts;
+    its date is what an auditor checks first, and what tells you when to review it.
+
+    Failing:
+
+        processors:
+          - id: mailer
+            dpa: {signed: true}
+
+    Passing:
+
+        processors:
+          - id: mailer
+            dpa: {signed: true, date: 2026-03-01}
+    """
+    for processor in context.record.catalogues["processors"]:
+        dpa = processor.get("dpa")
+        if isinstance(dpa, dict) and dpa.get("signed") is True and not dpa.get("date"):
+            yield Finding(
+                processor.place / "dpa" / "signed",
+                f"record when the data processing agreement with {processor.id!r} was signed"
+                " under 'dpa: {date: YYYY-MM-DD}'",
+            )
+
+
+def _controller_country(context: Context) -> tuple[str | None, Place | None]:
+    """The controller's country (`country`, else its address's) and where it is written."""
+    controller = context.record.controller
+    if controller is None:
+        return None, None
+    if isinstance(controller.get("country"), str):
+        return controller.get("country"), controller.place / "country"
+    address = controller.child("address")
+    if address is not None and isinstance(address.get("country"), str):
+        return address.get("country"), address.place / "country"
+    return None, None
+
+
+@rule("ROPA108", "authority-country-mismatch", Severity.WARNING, article="Art. 55, 56, 77")
+def authority_country_mismatch(context: Context) -> Iterator[Finding]:
+    """The supervisory authority is not the one of the controller's country.
+
+    The notice names the authority a person can complain to; for a controller established in
+    one member state that is, as a rule, that state's authority (the lead authority under
+    Art. 56 for cross-border processing). A Finnish company naming the Swedish authority is
+    usually a copy-paste slip; if your main establishment is elsewhere, say so in an
+    internal note and ignore this warning.
+
+    Failing:
+
+        controller:
+          country: FI
+          supervisory_authority: {name: Integritetsskyddsmyndigheten, country: SE}
+
+    Passing:
+
+        controller:
+          country: FI
+          supervisory_authority: {name: Tietosuojavaltuutetun toimisto, country: FI}
+    """
+    data = context.countries
+    country, _ = _controller_country(context)
+    controller = context.record.controller
+    authority = controller.child("supervisory_authority") if controller else None
+    if country is None or authority is None or not data.in_eea(country):
+        return
+    named = authority.get("country")
+    if isinstance(named, str) and data.canonical(named) != data.canonical(country):
+        yield Finding(
+            authority.place / "country",
+            f"the controller is in {data.name(country)} ({country}) but the supervisory"
+            f" authority named is in {data.name(named)} ({named}); name the authority of"
+            " your main establishment",
+        )
+
+
+@rule("ROPA109", "representative-inconsistent", Severity.WARNING, article="Art. 27")
+def representative_inconsistent(context: Context) -> Iterator[Finding]:
+    """The Art. 27 representative does not fit the controller's country.
+
+    A controller established outside the EU/EEA that offers goods or services to people in
+    the EU, or monitors them, designates a representative in a member state (Art. 27(1),
+    27(3)); one established inside needs none.
+
+    Failing:
+
+        controller:
+          country: US
+          # no representative
+
+    Passing:
+
+        controller:
+          country: US
+          representative:
+            name: Example EU Representative Ltd
+            address: {street: 1 Main St, city: Dublin, country: IE}
+    """
+    data = context.countries
+    country, place = _controller_country(context)
+    controller = context.record.controller
+    if controller is None or country is None or place is None or not data.is_known(country):
+        return
+    representative = controller.child("representative")
+    if data.in_eea(country):
+        if representative is not None:
+            yield Finding(
+                representative.place,
+                f"the controller is established in {data.name(country)} ({country}), inside the"
+                " EU/EEA,"
+                " and needs no Art. 27 representative; remove 'representative:'",
+                at_key=True,
+            )
+        return
+    if representative is None:
+        yield Finding(
+            place,
+            f"the controller is established in {data.name(country)} ({country}), outside the"
+            " EU/EEA;"
+            " name its representative in the EU under 'representative:' (Art. 27), unless"
+            " an Art. 27(2) exception applies",
+        )
+        return
+    address = representative.child("address")
+    where = address.get("country") if address is not None else None
+    if isinstance(where, str) and data.is_known(where) and not data.in_eea(where):
+        assert address is not None
+        yield Finding(
+            address.place / "country",
+            f"the representative must be established in a member state (Art. 27(3)), not in"
+            f" {data.name(where)} ({where})",
+        )

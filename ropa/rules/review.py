@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ropa.dates import add_months
 from ropa.problem import Severity
 from ropa.record import Place
 from ropa.rules import Context, Finding, rule
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, clamped to the end of a shorter month."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
 
 
 def _parse(value: object) -> datetime.date | None:
@@ -80,7 +71,7 @@ def _reviews(context: Context) -> Iterator[tuple[Place, str, datetime.date, int]
             )
 
 
-@rule("ROPA601", "review-overdue", Severity.WARNING)
+@rule("ROPA601", "review-overdue", Severity.WARNING, article="Art. 5(2), 24(1)")
 def review_overdue(context: Context) -> Iterator[Finding]:
     """A register or the policy was last reviewed longer ago than the review interval.
 
@@ -109,7 +100,7 @@ def review_overdue(context: Context) -> Iterator[Finding]:
             )
 
 
-@rule("ROPA602", "review-date-in-future", Severity.WARNING)
+@rule("ROPA602", "review-date-in-future", Severity.WARNING, article="Art. 5(2)")
 def review_date_in_future(context: Context) -> Iterator[Finding]:
     """A review or update date lies in the future.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 
 from ropa.countries import CountryData
@@ -46,7 +47,7 @@ def _country_places(context: Context) -> Iterator[tuple[Place, str]]:
                 yield part.place / "country", part.get("country")
 
 
-@rule("ROPA201", "unknown-country")
+@rule("ROPA201", "unknown-country", article="Art. 30(1)(e), 44")
 def unknown_country(context: Context) -> Iterator[Finding]:
     """A country is not an ISO 3166-1 alpha-2 code or a known region.
 
@@ -71,7 +72,7 @@ def unknown_country(context: Context) -> Iterator[Finding]:
             )
 
 
-@rule("ROPA202", "transfer-mechanism-missing")
+@rule("ROPA202", "transfer-mechanism-missing", article="Art. 44, 13(1)(f)")
 def transfer_missing(context: Context) -> Iterator[Finding]:
     """Data goes to a country outside the EU/EEA without a transfer mechanism.
 
@@ -107,13 +108,15 @@ def transfer_missing(context: Context) -> Iterator[Finding]:
                     )
 
 
-@rule("ROPA203", "adequacy-without-decision")
+@rule("ROPA203", "adequacy-without-decision", article="Art. 45(1)")
 def adequacy_without_decision(context: Context) -> Iterator[Finding]:
-    """An adequacy decision is claimed for a country that has none.
+    """An adequacy decision is claimed for a country that has none, or whose decision expired.
 
-    Only the countries in the Commission's list have adequacy decisions; for the United
-    States the decision covers only organisations certified under the EU-US Data Privacy
-    Framework, so US transfers use `dpf` (certified) or safeguards such as SCCs.
+    Only the countries in the Commission's list have adequacy decisions, and some decisions
+    run out (the UK's sunset clause); for the United States the decision covers only
+    organisations certified under the EU-US Data Privacy Framework, so US transfers use `dpf`
+    (certified) or safeguards such as SCCs. A place inside the EU/EEA needs no mechanism at
+    all (ROPA206 says so).
 
     Failing:
 
@@ -127,28 +130,10 @@ def adequacy_without_decision(context: Context) -> Iterator[Finding]:
           - country: CH
             mechanism: adequacy
     """
-    data = context.countries
-    for _, holder in _holders(context):
-        for place, country, mechanism in _transfers(holder):
-            code = data.canonical(country)
-            if mechanism != "adequacy" or code is None:
-                continue
-            if code == "US":
-                yield Finding(
-                    place / "mechanism",
-                    "the US adequacy decision covers only organisations certified under the"
-                    " EU-US Data Privacy Framework: use mechanism 'dpf' for a certified"
-                    " recipient, or safeguards such as 'scc_m2'",
-                )
-            elif code not in data.adequacy:
-                yield Finding(
-                    place / "mechanism",
-                    f"{data.name(code)} ({code}) has no EU adequacy decision"
-                    f" (as of {data.as_of.isoformat()}); name the safeguard used instead",
-                )
+    yield from _assessed(context, "adequacy")
 
 
-@rule("ROPA204", "dpf-outside-us")
+@rule("ROPA204", "dpf-outside-us", article="Art. 45(1)")
 def dpf_outside_us(context: Context) -> Iterator[Finding]:
     """The EU-US Data Privacy Framework is claimed for a country other than the United States.
 
@@ -168,18 +153,22 @@ def dpf_outside_us(context: Context) -> Iterator[Finding]:
             mechanism: dpf
             verified: 2026-10-01
     """
+    yield from _assessed(context, "dpf")
+
+
+def _assessed(context: Context, mechanism: str) -> Iterator[Finding]:
+    """The country data's verdict on every transfer on `mechanism` that cannot hold."""
     data = context.countries
     for _, holder in _holders(context):
-        for place, country, mechanism in _transfers(holder):
-            code = data.canonical(country) or country
-            if mechanism == "dpf" and code != "US":
-                yield Finding(
-                    place / "mechanism",
-                    f"the EU-US Data Privacy Framework covers only the United States, not {code}",
-                )
+        for place, country, used in _transfers(holder):
+            if used != mechanism or not data.is_known(country):
+                continue
+            problem = data.assess(country, used, context.today).problem
+            if problem is not None:
+                yield Finding(place / "mechanism", problem)
 
 
-@rule("ROPA205", "transfer-country-mismatch")
+@rule("ROPA205", "transfer-country-mismatch", article="Art. 30(1)(e)")
 def transfer_country_mismatch(context: Context) -> Iterator[Finding]:
     """A transfer names a country the entry does not list, or names a country twice.
 
@@ -223,7 +212,7 @@ def transfer_country_mismatch(context: Context) -> Iterator[Finding]:
             seen.add(code)
 
 
-@rule("ROPA206", "transfer-inside-eea", Severity.WARNING)
+@rule("ROPA206", "transfer-inside-eea", Severity.WARNING, article="Art. 44")
 def transfer_inside_eea(context: Context) -> Iterator[Finding]:
     """A transfer mechanism is given for a country inside the EU/EEA, where none is needed.
 
@@ -248,7 +237,7 @@ def transfer_inside_eea(context: Context) -> Iterator[Finding]:
                 )
 
 
-@rule("ROPA207", "derogation-for-processor", Severity.WARNING)
+@rule("ROPA207", "derogation-for-processor", Severity.WARNING, article="Art. 49(1)")
 def derogation_for_processor(context: Context) -> Iterator[Finding]:
     """A processor's standing transfer relies on an Art. 49 derogation.
 
@@ -281,7 +270,7 @@ def derogation_for_processor(context: Context) -> Iterator[Finding]:
                 )
 
 
-@rule("ROPA208", "dpf-unverified", Severity.WARNING)
+@rule("ROPA208", "dpf-unverified", Severity.WARNING, article="Art. 45(1)")
 def dpf_unverified(context: Context) -> Iterator[Finding]:
     """A transfer relies on the Data Privacy Framework without a date it was verified.
 
@@ -311,34 +300,27 @@ def dpf_unverified(context: Context) -> Iterator[Finding]:
                 )
 
 
-@rule("ROPA209", "country-data-stale", Severity.WARNING)
+@rule("ROPA209", "country-data-stale", Severity.WARNING, article="Art. 45(3), 45(5)")
 def country_data_stale(context: Context) -> Iterator[Finding]:
-    """The EU/EEA and adequacy data ropa checks transfers against is over 12 months old.
+    """The EU/EEA and adequacy data ropa checks transfers against is over 6 months old.
 
     Adequacy decisions change (Privacy Shield was annulled in 2020; the EU-US Data Privacy
-    Framework is under appeal), so transfer findings are only as good as the data's date.
-    Update ropa, or check the Commission's list of adequacy decisions by hand.
+    Framework is under appeal; the UK decision was renewed in 2025), so transfer findings are
+    only as good as the data's date. Update ropa, or check the Commission's list of adequacy
+    decisions by hand. Every other command prints the same warning on stderr.
 
     Failing:
 
-        ropa validate --today 2027-10-09     # the data is as of 2026-10-08
+        ropa validate --today 2027-04-09     # the data is as of 2026-10-08
 
     Passing:
 
-        ropa validate --today 2027-10-08
+        ropa validate --today 2027-04-08
     """
-    from ropa.rules.review import add_months
-
     controller = context.record.controller
-    as_of = context.countries.as_of
-    if controller is not None and add_months(as_of, 12) < context.today:
-        yield Finding(
-            controller.place,
-            f"the EU/EEA and adequacy data used to check transfers is as of"
-            f" {as_of.isoformat()}, more than 12 months ago; update ropa or check the"
-            " Commission's adequacy decisions",
-            at_key=True,
-        )
+    warning = context.countries.age_warning(context.today)
+    if controller is not None and warning is not None:
+        yield Finding(controller.place, warning, at_key=True)
 
 
 # Transfers whose safeguards a person may ask a copy of (Art. 13(1)(f)): Art. 46 and 47
@@ -350,7 +332,7 @@ _SAFEGUARDS = frozenset({
 })  # fmt: skip
 
 
-@rule("ROPA210", "safeguards-copy-unstated", Severity.WARNING)
+@rule("ROPA210", "safeguards-copy-unstated", Severity.WARNING, article="Art. 13(1)(f), 14(1)(f)")
 def safeguards_copy_unstated(context: Context) -> Iterator[Finding]:
     """Transfers under safeguards, but no word on how to get a copy of them.
 
@@ -379,7 +361,9 @@ def safeguards_copy_unstated(context: Context) -> Iterator[Finding]:
         for holder in context.record.catalogues[catalogue]:
             for transfer in holder.get("transfers") or []:
                 mechanism = transfer.get("mechanism")
-                if mechanism in _SAFEGUARDS:
+                country = transfer.get("country")
+                inside = isinstance(country, str) and context.countries.in_eea(country)
+                if mechanism in _SAFEGUARDS and not inside:
                     yield Finding(
                         controller.place,
                         f"{holder.id!r} transfers data to {transfer.get('country')} under"
@@ -390,7 +374,7 @@ def safeguards_copy_unstated(context: Context) -> Iterator[Finding]:
                     return
 
 
-@rule("ROPA211", "headquarters-outside-eea", Severity.WARNING)
+@rule("ROPA211", "headquarters-outside-eea", Severity.WARNING, article="Art. 44")
 def headquarters_outside_eea(context: Context) -> Iterator[Finding]:
     """A processor is headquartered outside the EU/EEA, with no transfer to that country.
 
@@ -426,3 +410,262 @@ def headquarters_outside_eea(context: Context) -> Iterator[Finding]:
                 f" transfer to {home} is recorded; record it under 'transfers:' if data can be"
                 " accessed from there",
             )
+
+
+def _dated(value: object) -> datetime.date | None:
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+@rule("ROPA212", "verified-before-decision", article="Art. 45(1)")
+def verified_before_decision(context: Context) -> Iterator[Finding]:
+    """A transfer under an adequacy decision was verified before that decision existed.
+
+    A check of a recipient's Data Privacy Framework certification dated before 10 July 2023
+    (or of any decision before its adoption) checked something else: Privacy Shield, say.
+
+    Failing:
+
+        transfers:
+          - country: US
+            mechanism: dpf
+            verified: 2019-05-01
+
+    Passing:
+
+        transfers:
+          - country: US
+            mechanism: dpf
+            verified: 2026-10-01
+    """
+    data = context.countries
+    for noun, holder in _holders(context):
+        for transfer in holder.entities("transfers"):
+            mechanism, country = transfer.get("mechanism"), transfer.get("country")
+            verified = _dated(transfer.get("verified"))
+            if mechanism not in ("adequacy", "dpf") or not isinstance(country, str):
+                continue
+            decision = data.assess(country, mechanism, context.today).decision
+            if decision is None or verified is None:
+                continue
+            if verified < datetime.date.fromisoformat(decision.date):
+                yield Finding(
+                    transfer.place / "verified",
+                    f"{noun} {holder.id!r} was verified on {verified.isoformat()}, before the"
+                    f" adequacy decision it relies on ({data.name(decision.code)}, adopted"
+                    f" {decision.date}); check it again and record the new date",
+                )
+
+
+@rule("ROPA213", "adequacy-scope-unconfirmed", Severity.WARNING, article="Art. 45(1)")
+def adequacy_scope_unconfirmed(context: Context) -> Iterator[Finding]:
+    """A transfer relies on a partial adequacy decision, with no date the recipient was checked.
+
+    The recipient must be within the decision's scope.
+
+    Canada's decision covers commercial organisations under PIPEDA, Japan's the private
+    sector under the APPI: record under `verified:` when you checked that the recipient is
+    covered. (For the US, `dpf` and ROPA208 do the same.)
+
+    Failing:
+
+        transfers:
+          - country: CA
+            mechanism: adequacy
+
+    Passing:
+
+        transfers:
+          - country: CA
+            mechanism: adequacy
+            verified: 2026-09-01
+    """
+    data = context.countries
+    for noun, holder in _holders(context):
+        for transfer in holder.entities("transfers"):
+            country = transfer.get("country")
+            if transfer.get("mechanism") != "adequacy" or not isinstance(country, str):
+                continue
+            found = data.assess(country, "adequacy", context.today)
+            if found.adequacy == "partial" and "verified" not in transfer.data:
+                assert found.decision is not None
+                yield Finding(
+                    transfer.place / "mechanism",
+                    f"the adequacy decision for {data.name(found.decision.code)} covers only"
+                    f" part of it; record under 'verified:' when you confirmed that {noun}"
+                    f" {holder.id!r} is within its scope: {found.decision.scope}",
+                )
+
+
+@rule("ROPA214", "adequacy-data-unconfirmed", Severity.WARNING, article="Art. 45(1)")
+def adequacy_data_unconfirmed(context: Context) -> Iterator[Finding]:
+    """A transfer relies on an adequacy decision that ropa's data could not fully confirm.
+
+    The decision's scope, date or expiry could not be confirmed from EUR-Lex or the Official
+    Journal.
+
+    The country data lists such fields under `unconfirmed`, with a note on what was seen;
+    check the decision on EUR-Lex before relying on it (and record the check under
+    `verified:`, which silences this warning).
+
+    Failing:
+
+        transfers:
+          - country: BR         # the decision's scope is unconfirmed in the country data
+            mechanism: adequacy
+
+    Passing:
+
+        transfers:
+          - country: BR
+            mechanism: adequacy
+            verified: 2026-11-02
+    """
+    data = context.countries
+    for _, holder in _holders(context):
+        for transfer in holder.entities("transfers"):
+            country, mechanism = transfer.get("country"), transfer.get("mechanism")
+            if mechanism not in ("adequacy", "dpf") or not isinstance(country, str):
+                continue
+            if not data.is_known(country) or "verified" in transfer.data:
+                continue
+            found = data.assess(country, mechanism, context.today)
+            decision = found.decision
+            if found.problem is None and decision is not None and decision.uncertain:
+                fields = ", ".join(f for f in decision.unconfirmed if f not in ("oj", "source"))
+                yield Finding(
+                    transfer.place / "mechanism",
+                    f"ropa's data on the adequacy decision for {data.name(decision.code)}"
+                    f" could not confirm its {fields} from EUR-Lex; check {decision.source}"
+                    " and record the date under 'verified:'",
+                )
+
+
+# Art. 46 and 47 safeguards: the exporter must assess the destination's law and practice
+# (Schrems II, C-311/18; SCCs 2021/914 clause 14; EDPB Recommendations 01/2020).
+_ARTICLE_46 = frozenset({
+    "public_authority_instrument", "bcr", "scc", "scc_m1", "scc_m2", "scc_m3", "scc_m4",
+    "sa_scc", "code_of_conduct", "certification", "ad_hoc_clauses", "admin_arrangement",
+})  # fmt: skip
+
+
+@rule("ROPA215", "tia-missing", Severity.WARNING, article="Art. 46(1)")
+def tia_missing(context: Context) -> Iterator[Finding]:
+    """A transfer under Art. 46 safeguards, where no adequacy decision applies, has no TIA.
+
+    Safeguards hold only if the destination's law lets the importer keep them (Schrems II,
+    C-311/18); the SCCs (clause 14) oblige the parties to document that assessment. Link it
+    under `tia:`.
+
+    Failing:
+
+        transfers:
+          - country: US
+            mechanism: scc_m2
+
+    Passing:
+
+        transfers:
+          - country: US
+            mechanism: scc_m2
+            tia: https://intranet.example.com/tia/crm-us
+    """
+    data = context.countries
+    for noun, holder in _holders(context):
+        for transfer in holder.entities("transfers"):
+            country, mechanism = transfer.get("country"), transfer.get("mechanism")
+            if mechanism not in _ARTICLE_46 or not isinstance(country, str):
+                continue
+            if not data.is_known(country) or data.in_eea(country) or "tia" in transfer.data:
+                continue
+            if data.assess(country, "adequacy", context.today).adequacy == "full":
+                continue
+            yield Finding(
+                transfer.place / "mechanism",
+                f"{noun} {holder.id!r} transfers data to {_label(data, country)} under"
+                f" {mechanism}, and no adequacy decision fully covers it; link the transfer"
+                " impact assessment under 'tia:'",
+            )
+
+
+@rule("ROPA216", "derogation-condition-undocumented", Severity.WARNING, article="Art. 49(1)")
+def derogation_condition_undocumented(context: Context) -> Iterator[Finding]:
+    """A transfer relies on an Art. 49(1)(a)-(g) derogation without saying in which situation.
+
+    A derogation holds only in its own situation: explicit consent after being told the
+    risks, a contract the person asked for, legal claims... (EDPB Guidelines 2/2018). Say
+    when the transfer happens under the transfer's `condition:` (for a recipient, its own
+    `condition:`, when data is shared with it, says it too).
+
+    Failing:
+
+        transfers:
+          - country: US
+            mechanism: art49_explicit_consent
+
+    Passing:
+
+        transfers:
+          - country: US
+            mechanism: art49_explicit_consent
+            condition:
+              en: Only when you agree to join a study, after we have told you the risks.
+    """
+    for noun, holder in _holders(context):
+        if noun == "recipient" and holder.get("condition"):
+            continue
+        for transfer in holder.entities("transfers"):
+            mechanism = transfer.get("mechanism")
+            if (
+                isinstance(mechanism, str)
+                and mechanism.startswith("art49_")
+                and mechanism != "art49_compelling_legitimate_interests"
+                and "condition" not in transfer.data
+            ):
+                yield Finding(
+                    transfer.place / "mechanism",
+                    f"{mechanism} is a derogation for specific situations; say under"
+                    f" 'condition:' when {noun} {holder.id!r} receives data on it",
+                )
+
+
+@rule("ROPA217", "compelling-interests-undocumented", article="Art. 49(1), 49(6)")
+def compelling_interests_undocumented(context: Context) -> Iterator[Finding]:
+    """A transfer on compelling legitimate interests without its assessment and safeguards.
+
+    The transfer is the one of Art. 49(1), second subparagraph.
+
+    Art. 49(6) requires the controller to record the assessment and the suitable safeguards
+    in the record of processing; write them under `condition:`.
+
+    Failing:
+
+        transfers:
+          - country: IN
+            mechanism: art49_compelling_legitimate_interests
+
+    Passing:
+
+        transfers:
+          - country: IN
+            mechanism: art49_compelling_legitimate_interests
+            condition:
+              en: One transfer of a single file; assessed on 2026-03-01; data encrypted.
+    """
+    for noun, holder in _holders(context):
+        for transfer in holder.entities("transfers"):
+            if (
+                transfer.get("mechanism") == "art49_compelling_legitimate_interests"
+                and "condition" not in transfer.data
+            ):
+                yield Finding(
+                    transfer.place / "mechanism",
+                    f"record under 'condition:' the assessment and the suitable safeguards of"
+                    f" the transfer to {noun} {holder.id!r} (Art. 49(6))",
+                )
