@@ -426,3 +426,32 @@ def test_render_refuses_an_overdue_policy_review_unless_allowed(
         .replace("last_updated: 2022-11-02", "last_updated: 2026-11-02")
     )
     assert runner.invoke(app, ["render", "--out", str(out), "--lang", "en"]).exit_code == 0
+
+
+def test_every_command_warns_once_the_country_data_is_six_months_old(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The country data is as of 2026-10-08: stale from 2027-04-09 on.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ROPA_TODAY", "2027-04-09")
+    assert runner.invoke(app, ["init", "--company", "A Ltd", "--lang", "en"]).exit_code == 0
+    warning = (
+        "ropa: warning: the EU/EEA and adequacy data used to check transfers is as of"
+        " 2026-10-08, more than 6 months ago; update ropa or check the Commission's adequacy"
+        " decisions\n"
+    )
+    for args in (
+        ["render", "--out", "site"],
+        ["export", "--format", "json", "--out", "ropa.json"],
+        ["processors"],
+        ["review"],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, (args, result.stdout + result.stderr)
+        assert result.stderr.startswith(warning), args
+    # validate reports it once, as a finding with its place, not again on stderr.
+    validated = runner.invoke(app, ["validate"])
+    assert warning not in validated.stderr
+    assert "warning ROPA209 the EU/EEA and adequacy data" in validated.stdout
+    monkeypatch.setenv("ROPA_TODAY", "2027-04-08")
+    assert warning not in runner.invoke(app, ["processors"]).stderr
