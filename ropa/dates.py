@@ -14,3 +14,16 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return day.replace(
         year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
     )
+
+
+def parse_date(value: object) -> datetime.date | None:
+    """A record's YYYY-MM-DD string (or a date) as a date; None for anything else. The
+    schema has already reported a malformed date; rules skip it."""
+    if isinstance(value, datetime.date):
+        return value
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        return None

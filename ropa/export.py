@@ -313,6 +313,7 @@ class Export:
         header = [_("System"), _("Legal entity"), _("Country"), _("Safeguard"),
                   _("Adequacy decision (country data as of %(date)s)") % {"date": as_of},
                   _("Legal ground"), _("Transfer impact assessment")]  # fmt: skip
+        covered = {"full": _("Yes"), "partial": _("Partly (within its scope)")}
         rows = []
         for holder in (
             *self.record.catalogues["processors"],
@@ -324,7 +325,6 @@ class Export:
                 # One judgement for every command: the US decision covers only DPF-certified
                 # organisations, some decisions cover part of a country, some expire.
                 adequacy = self.countries.assess(code, mechanism, self.on).adequacy
-                covered = {"full": _("Yes"), "partial": _("Partly (within its scope)")}
                 rows.append(
                     [
                         self.view.text(holder.get("system") or holder.get("name")),

@@ -660,13 +660,13 @@ def _fix_transfers(
         holder["transfers"] = transfers
 
 
-def _fix_rights(record: dict[str, Any]) -> None:
-    """The policy lists every right the rules may require (ROPA308)."""
+def _fix_rights(schema: dict[str, Any], record: dict[str, Any]) -> None:
+    """The policy lists every right the schema knows, so any that ROPA308 requires."""
     rights = (record.get("controller") or {}).get("rights")
+    known = schema["properties"]["controller"]["properties"]["rights"]["properties"]
     if isinstance(rights, dict):
         listed = list(rights.get("available") or [])
-        for right in ("access", "rectification", "erasure", "restriction", "objection",
-                      "portability", "complaint"):  # fmt: skip
+        for right in known["available"]["items"]["enum"]:
             if right not in listed and right not in (rights.get("where_applicable") or []):
                 listed.append(right)
         rights["available"] = listed
@@ -730,7 +730,7 @@ def fix_up(draw: Any, schema: dict[str, Any], record: dict[str, Any]) -> dict[st
         for holder in record.get(name) or []:
             _fix_transfers(draw, schema, holder, languages)
     _fix_special_categories(draw, schema, record)
-    _fix_rights(record)
+    _fix_rights(schema, record)
     return record
 
 

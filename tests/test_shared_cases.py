@@ -285,3 +285,27 @@ def test_12_a_recipients_transfer_is_in_the_audit_list(tmp_path: Path) -> None:
         1,
         _portability_missing(record) + _dpa_undated(record, 30),
     )
+
+
+def test_12_a_recipients_transfer_is_named_on_the_page_without_a_dangling_comma(
+    tmp_path: Path,
+) -> None:
+    record = _case(tmp_path, "12")
+    _add_portability(record)
+    out = tmp_path / "site"
+    _render(record, out, "--format", "md")
+    page = (out / "privacy.en.md").read_text(encoding="utf-8")
+    assert (
+        "Some of the recipients of personal data are outside the EU/EEA. Each transfer rests on"
+        " the transfer mechanism shown in the table.\n"
+    ) in page
+    assert (
+        "| Research partner in the US | United States | Your explicit consent (Art. 49(1)(a));"
+        " legal ground: GDPR Article 49(1)(a). |\n"
+    ) in page
+    assert "processors process personal data outside" not in page
+    swedish = (out / "privacy.sv.md").read_text(encoding="utf-8")
+    assert (
+        "| Forskningspartner i USA | USA | Ditt uttryckliga samtycke (artikel 49.1 a);" in swedish
+    )
+    assert "Forskningspartner i USA, |" not in swedish

@@ -78,6 +78,15 @@ def _texts(
             yield from _texts(item, sub, (*path, index))
 
 
+def _translations(context: Context) -> Iterator[tuple[Place, dict[Any, Any]]]:
+    """Every per-language text of the record (a mapping of language to text), with its
+    place; a plain string (a name used unchanged in every language) is not one."""
+    for doc in context.record.documents:
+        for path, value in _texts(doc.data, _pattern_tree(), ()):
+            if isinstance(value, dict):
+                yield Place(doc, path), value
+
+
 @rule("ROPA501", "translation-missing", article="Art. 12(1)")
 def translation_missing(context: Context) -> Iterator[Finding]:
     """A text lacks a language the controller publishes in.
@@ -102,19 +111,15 @@ def translation_missing(context: Context) -> Iterator[Finding]:
     languages = context.record.languages
     if not languages:
         return
-    for doc in context.record.documents:
-        for path, value in _texts(doc.data, _pattern_tree(), ()):
-            # A plain string is a name used unchanged in every language.
-            if not isinstance(value, dict):
-                continue
-            missing = [lang for lang in languages if lang not in value]
-            if missing:
-                yield Finding(
-                    Place(doc, path),
-                    f"no {', '.join(repr(m) for m in missing)} text; the controller"
-                    f" publishes in {', '.join(languages)}",
-                    at_key=True,
-                )
+    for place, value in _translations(context):
+        missing = [lang for lang in languages if lang not in value]
+        if missing:
+            yield Finding(
+                place,
+                f"no {', '.join(repr(m) for m in missing)} text; the controller"
+                f" publishes in {', '.join(languages)}",
+                at_key=True,
+            )
 
 
 @rule("ROPA504", "translation-unpublished-language", Severity.WARNING, article="Art. 12(1)")
@@ -145,28 +150,24 @@ def translation_unpublished_language(context: Context) -> Iterator[Finding]:
     languages = context.record.languages
     if not languages:
         return
-    for doc in context.record.documents:
-        for path, value in _texts(doc.data, _pattern_tree(), ()):
-            if not isinstance(value, dict):
+    for place, value in _translations(context):
+        for key in value:
+            if not isinstance(key, str) or key in languages:
                 continue
-            for key in value:
-                if not isinstance(key, str) or key in languages:
-                    continue
-                meant = _country_language(key)
-                close = difflib.get_close_matches(key, languages, n=1, cutoff=0.5)
-                if meant and meant.rsplit("'", 2)[-2] in languages:
-                    language, code = meant.split(" is ")
-                    hint = f"; if you meant {language}, write {code}"
-                elif close:
-                    hint = f"; did you mean {close[0]!r}?"
-                else:
-                    hint = ""
-                yield Finding(
-                    Place(doc, (*path, key)),
-                    f"{key!r} is not a published language (the controller publishes in"
-                    f" {', '.join(languages)}), so no page shows this text{hint}",
-                    at_key=True,
-                )
+            meant = _official_language(key)
+            close = difflib.get_close_matches(key, languages, n=1, cutoff=0.5)
+            if meant and meant[0] in languages:
+                hint = f"; if you meant {meant[1]}, write {meant[0]!r}"
+            elif close:
+                hint = f"; did you mean {close[0]!r}?"
+            else:
+                hint = ""
+            yield Finding(
+                Place(place.doc, (*place.path, key)),
+                f"{key!r} is not a published language (the controller publishes in"
+                f" {', '.join(languages)}), so no page shows this text{hint}",
+                at_key=True,
+            )
 
 
 # How many msgids an incomplete catalog's message quotes.
@@ -290,14 +291,21 @@ def _retired(code: str) -> str | None:
     return f"{name} is {lang!r}" if name else None
 
 
-def _country_language(code: str) -> str | None:
-    """ "Danish is 'da'" when `code` is a country's code (DK) rather than its language's."""
+def _official_language(code: str) -> tuple[str, str] | None:
+    """(language code, its English name) when `code` is a country's code (DK, SE) rather
+    than its language's: ("da", "Danish")."""
     from babel.languages import get_official_languages
 
     official = get_official_languages(code.upper(), de_facto=True)
     lang = str(official[0]).split("_")[0] if official else None
     name = _english_name(lang) if lang and lang != code else None
-    return f"{name} is {lang!r}" if name else None
+    return (lang, name) if lang and name else None
+
+
+def _country_language(code: str) -> str | None:
+    """ "Danish is 'da'" when `code` is a country's code (DK) rather than its language's."""
+    found = _official_language(code)
+    return f"{found[1]} is {found[0]!r}" if found else None
 
 
 def _english_name(lang: str) -> str | None:

@@ -5,22 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ropa.problem import Severity
-from ropa.record import Entity
 from ropa.rules import Context, Finding, rule
-
-
-def _bases(context: Context) -> Iterator[tuple[Entity, Entity]]:
-    """(purpose, legal basis) for every basis of every purpose."""
-    for register in context.record.registers:
-        for purpose in register.entities("purposes"):
-            for basis in purpose.entities("legal_bases"):
-                yield purpose, basis
-
-
-def _controller_registers(context: Context) -> Iterator[Entity]:
-    for register in context.record.registers:
-        if register.get("role") == "controller":
-            yield register
+from ropa.rules.facts import bases, controller_registers, special_data
 
 
 @rule("ROPA301", "legitimate-interest-unstated", article="Art. 6(1)(f), 13(1)(d)")
@@ -40,7 +26,7 @@ def legitimate_interest_unstated(context: Context) -> Iterator[Finding]:
           - basis: legitimate_interests
             interest: {en: Keeping our services secure}
     """
-    for purpose, basis in _bases(context):
+    for _, purpose, basis in bases(context):
         if basis.get("basis") == "legitimate_interests" and "interest" not in basis.data:
             yield Finding(
                 basis.place / "basis",
@@ -68,7 +54,7 @@ def consent_withdrawal_missing(context: Context) -> Iterator[Finding]:
             withdrawal:
               - kind: unsubscribe_link
     """
-    for purpose, basis in _bases(context):
+    for _, purpose, basis in bases(context):
         if basis.get("basis") == "consent" and "withdrawal" not in basis.data:
             yield Finding(
                 basis.place / "basis",
@@ -113,20 +99,13 @@ def special_category_condition_missing(context: Context) -> Iterator[Finding]:
             legal_bases: [{basis: legal_obligation, law: {en: Act on Background Checks}}]
             special_category_condition: national_law_art10
     """
-    categories = context.record.index("data_categories")
     for register in context.record.registers:
         conditions = {
             purpose.get("special_category_condition")
             for purpose in register.entities("purposes")
             if purpose.get("special_category_condition")
         }
-        for item in register.entities("personal_data"):
-            special = item.get("special_category")
-            general = categories.get(item.get("category") or "")
-            if special is None and general is not None:
-                special = general.get("special_category")
-            if special is None:
-                continue
+        for item, special in special_data(context, register):
             criminal = special == "criminal_convictions"
             valid = _ART10 if criminal else _ART9
             if conditions & valid:
@@ -181,14 +160,12 @@ def rights_missing(context: Context) -> Iterator[Finding]:
         return
     listed = set(rights.get("available") or []) | set(rights.get("where_applicable") or [])
     needed: dict[str, str] = {}
-    for register in _controller_registers(context):
-        for purpose in register.entities("purposes"):
-            for basis in purpose.entities("legal_bases"):
-                kind = basis.get("basis")
-                if kind in ("legitimate_interests", "public_task"):
-                    needed.setdefault("objection", f"purpose {purpose.id!r} rests on {kind}")
-                if kind in ("consent", "contract"):
-                    needed.setdefault("portability", f"purpose {purpose.id!r} rests on {kind}")
+    for _, purpose, basis in bases(context, controller_registers(context)):
+        kind = basis.get("basis")
+        if kind in ("legitimate_interests", "public_task"):
+            needed.setdefault("objection", f"purpose {purpose.id!r} rests on {kind}")
+        if kind in ("consent", "contract"):
+            needed.setdefault("portability", f"purpose {purpose.id!r} rests on {kind}")
     always = [right for right in _RIGHTS_ALWAYS if right not in listed]
     because = [f"{right!r} ({why})" for right, why in needed.items() if right not in listed]
     if always or because:
@@ -224,7 +201,7 @@ def retention_missing(context: Context) -> Iterator[Finding]:
             unit: months
             after: application_deadline
     """
-    for register in _controller_registers(context):
+    for register in controller_registers(context):
         if not register.get("retention"):
             yield Finding(
                 register.place / "id",
@@ -262,7 +239,7 @@ def retention_criteria_missing(context: Context) -> Iterator[Finding]:
           - until: purpose_fulfilled
             note: {en: "We erase a lead when sales closes it, at the latest after 24 months."}
     """
-    holders = [(f"register {r.id!r}", r) for r in _controller_registers(context)]
+    holders = [(f"register {r.id!r}", r) for r in controller_registers(context)]
     if context.record.controller is not None:
         holders.insert(0, ("the controller", context.record.controller))
     for who, holder in holders:

@@ -8,19 +8,7 @@ from collections.abc import Iterator
 from ropa.problem import Severity
 from ropa.record import Entity
 from ropa.rules import Context, Finding, rule
-
-
-def _special(context: Context, register: Entity) -> list[tuple[Entity, str]]:
-    categories = context.record.index("data_categories")
-    found = []
-    for item in register.entities("personal_data"):
-        kind = item.get("special_category")
-        general = categories.get(item.get("category") or "")
-        if kind is None and general is not None:
-            kind = general.get("special_category")
-        if kind:
-            found.append((item, kind))
-    return found
+from ropa.rules.facts import bases, special_data
 
 
 @rule("ROPA304", "special-category-contradiction", article="Art. 9(1)")
@@ -47,7 +35,7 @@ def special_category_contradiction(context: Context) -> Iterator[Finding]:
     """
     published_special = []
     for register in context.record.registers:
-        found = _special(context, register)
+        found = special_data(context, register)
         if found and register.get("publish", True) is not False:
             published_special.append((register, found))
         if register.get("special_category_data") is False and found:
@@ -90,15 +78,13 @@ def legal_basis_law_missing(context: Context) -> Iterator[Finding]:
             law: {en: Accounting Act (1336/1997)}
     """
     words = {"legal_obligation": "a legal obligation", "public_task": "a public task"}
-    for register in context.record.registers:
-        for purpose in register.entities("purposes"):
-            for basis in purpose.entities("legal_bases"):
-                kind = basis.get("basis")
-                if kind in words and not basis.get("law"):
-                    yield Finding(
-                        basis.place / "basis",
-                        f"purpose {purpose.id!r} rests on {words[kind]}; name the law under 'law:'",
-                    )
+    for _, purpose, basis in bases(context):
+        kind = basis.get("basis")
+        if kind in words and not basis.get("law"):
+            yield Finding(
+                basis.place / "basis",
+                f"purpose {purpose.id!r} rests on {words[kind]}; name the law under 'law:'",
+            )
 
 
 @rule("ROPA306", "provision-requirement-unstated", Severity.WARNING, article="Art. 13(2)(e)")
@@ -281,11 +267,7 @@ def child_consent_age_missing(context: Context) -> Iterator[Finding]:
     """
     for register in context.record.registers:
         children = [s for s in register.entities("data_subjects") if s.get("children") is True]
-        consent = any(
-            basis.get("basis") == "consent"
-            for purpose in register.entities("purposes")
-            for basis in purpose.entities("legal_bases")
-        )
+        consent = any(b.get("basis") == "consent" for _, _, b in bases(context, [register]))
         if children and consent and register.get("child_consent_age") is None:
             yield Finding(
                 children[0].place / "children",
@@ -303,7 +285,7 @@ def risk_markers(context: Context, register: Entity) -> list[str]:
     decisions = register.get("automated_decisions") or {}
     if decisions.get("used") is True:
         found.append("automated decisions with legal or similar effect")
-    if _special(context, register):
+    if special_data(context, register):
         found.append("special category or criminal-offence data")
     if any(s.get("children") is True for s in register.entities("data_subjects")):
         found.append("vulnerable data subjects (children)")

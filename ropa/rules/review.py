@@ -6,19 +6,10 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ropa.dates import add_months
+from ropa.dates import add_months, parse_date
 from ropa.problem import Severity
 from ropa.record import Place
 from ropa.rules import Context, Finding, rule
-
-
-def _parse(value: object) -> datetime.date | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 @dataclass(frozen=True)
@@ -52,7 +43,7 @@ def _reviews(context: Context) -> Iterator[tuple[Place, str, datetime.date, int]
     interval = policy.get("review_interval_months") if policy else None
     if not isinstance(interval, int):
         interval = 12
-    if policy is not None and (updated := _parse(policy.get("last_updated"))) is not None:
+    if policy is not None and (updated := parse_date(policy.get("last_updated"))) is not None:
         yield (
             policy.place / "last_updated",
             "the privacy policy was last updated",
@@ -61,7 +52,7 @@ def _reviews(context: Context) -> Iterator[tuple[Place, str, datetime.date, int]
         )
     for register in context.record.registers:
         own = register.get("review_interval_months")
-        reviewed = _parse(register.get("last_reviewed"))
+        reviewed = parse_date(register.get("last_reviewed"))
         if reviewed is not None:
             yield (
                 register.place / "last_reviewed",

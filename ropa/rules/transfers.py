@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Iterator
 
 from ropa.countries import CountryData
+from ropa.dates import parse_date
 from ropa.problem import Severity
 from ropa.record import Entity, Place
 from ropa.rules import Context, Finding, rule
@@ -31,6 +32,16 @@ def _transfers(entity: Entity) -> Iterator[tuple[Place, str, str]]:
         country, mechanism = transfer.get("country"), transfer.get("mechanism")
         if isinstance(country, str) and isinstance(mechanism, str):
             yield transfer.place, country, mechanism
+
+
+def _each_transfer(context: Context) -> Iterator[tuple[str, Entity, Entity, str, str]]:
+    """(noun, holder, transfer, country, mechanism) for every well-formed transfer of every
+    processor and recipient, in record order."""
+    for noun, holder in _holders(context):
+        for transfer in holder.entities("transfers"):
+            country, mechanism = transfer.get("country"), transfer.get("mechanism")
+            if isinstance(country, str) and isinstance(mechanism, str):
+                yield noun, holder, transfer, country, mechanism
 
 
 def _country_places(context: Context) -> Iterator[tuple[Place, str]]:
@@ -159,13 +170,11 @@ def dpf_outside_us(context: Context) -> Iterator[Finding]:
 def _assessed(context: Context, mechanism: str) -> Iterator[Finding]:
     """The country data's verdict on every transfer on `mechanism` that cannot hold."""
     data = context.countries
-    for _, holder in _holders(context):
-        for place, country, used in _transfers(holder):
-            if used != mechanism or not data.is_known(country):
-                continue
+    for _, _, transfer, country, used in _each_transfer(context):
+        if used == mechanism and data.is_known(country):
             problem = data.assess(country, used, context.today).problem
             if problem is not None:
-                yield Finding(place / "mechanism", problem)
+                yield Finding(transfer.place / "mechanism", problem)
 
 
 @rule("ROPA205", "transfer-country-mismatch", article="Art. 30(1)(e)")
@@ -290,14 +299,13 @@ def dpf_unverified(context: Context) -> Iterator[Finding]:
             mechanism: dpf
             verified: 2026-10-01
     """
-    for noun, holder in _holders(context):
-        for transfer in holder.entities("transfers"):
-            if transfer.get("mechanism") == "dpf" and "verified" not in transfer.data:
-                yield Finding(
-                    transfer.place / "mechanism",
-                    f"add 'verified:' with the date the DPF certification of {noun}"
-                    f" {holder.id!r} was last checked",
-                )
+    for noun, holder, transfer, _, mechanism in _each_transfer(context):
+        if mechanism == "dpf" and "verified" not in transfer.data:
+            yield Finding(
+                transfer.place / "mechanism",
+                f"add 'verified:' with the date the DPF certification of {noun}"
+                f" {holder.id!r} was last checked",
+            )
 
 
 @rule("ROPA209", "country-data-stale", Severity.WARNING, article="Art. 45(3), 45(5)")
@@ -357,21 +365,15 @@ def safeguards_copy_unstated(context: Context) -> Iterator[Finding]:
     controller = context.record.controller
     if controller is None or controller.get("safeguards_copy"):
         return
-    for catalogue in ("processors", "recipients"):
-        for holder in context.record.catalogues[catalogue]:
-            for transfer in holder.get("transfers") or []:
-                mechanism = transfer.get("mechanism")
-                country = transfer.get("country")
-                inside = isinstance(country, str) and context.countries.in_eea(country)
-                if mechanism in _SAFEGUARDS and not inside:
-                    yield Finding(
-                        controller.place,
-                        f"{holder.id!r} transfers data to {transfer.get('country')} under"
-                        f" {mechanism}; say under 'safeguards_copy:' how a person gets a copy"
-                        " of the safeguards",
-                        at_key=True,
-                    )
-                    return
+    for _, holder, _, country, mechanism in _each_transfer(context):
+        if mechanism in _SAFEGUARDS and not context.countries.in_eea(country):
+            yield Finding(
+                controller.place,
+                f"{holder.id!r} transfers data to {country} under {mechanism}; say under"
+                " 'safeguards_copy:' how a person gets a copy of the safeguards",
+                at_key=True,
+            )
+            return
 
 
 @rule("ROPA211", "headquarters-outside-eea", Severity.WARNING, article="Art. 44")
@@ -412,15 +414,8 @@ def headquarters_outside_eea(context: Context) -> Iterator[Finding]:
             )
 
 
-def _dated(value: object) -> datetime.date | None:
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
+# The Art. 49(1) second-subparagraph transfer, whose assessment Art. 49(6) puts in the record.
+_COMPELLING = "art49_compelling_legitimate_interests"
 
 
 @rule("ROPA212", "verified-before-decision", article="Art. 45(1)")
@@ -445,22 +440,18 @@ def verified_before_decision(context: Context) -> Iterator[Finding]:
             verified: 2026-10-01
     """
     data = context.countries
-    for noun, holder in _holders(context):
-        for transfer in holder.entities("transfers"):
-            mechanism, country = transfer.get("mechanism"), transfer.get("country")
-            verified = _dated(transfer.get("verified"))
-            if mechanism not in ("adequacy", "dpf") or not isinstance(country, str):
-                continue
-            decision = data.assess(country, mechanism, context.today).decision
-            if decision is None or verified is None:
-                continue
-            if verified < datetime.date.fromisoformat(decision.date):
-                yield Finding(
-                    transfer.place / "verified",
-                    f"{noun} {holder.id!r} was verified on {verified.isoformat()}, before the"
-                    f" adequacy decision it relies on ({data.name(decision.code)}, adopted"
-                    f" {decision.date}); check it again and record the new date",
-                )
+    for noun, holder, transfer, country, mechanism in _each_transfer(context):
+        verified = parse_date(transfer.get("verified"))
+        if mechanism not in ("adequacy", "dpf") or verified is None:
+            continue
+        decision = data.assess(country, mechanism, context.today).decision
+        if decision is not None and verified < datetime.date.fromisoformat(decision.date):
+            yield Finding(
+                transfer.place / "verified",
+                f"{noun} {holder.id!r} was verified on {verified.isoformat()}, before the"
+                f" adequacy decision it relies on ({data.name(decision.code)}, adopted"
+                f" {decision.date}); check it again and record the new date",
+            )
 
 
 @rule("ROPA213", "adequacy-scope-unconfirmed", Severity.WARNING, article="Art. 45(1)")
@@ -487,20 +478,17 @@ def adequacy_scope_unconfirmed(context: Context) -> Iterator[Finding]:
             verified: 2026-09-01
     """
     data = context.countries
-    for noun, holder in _holders(context):
-        for transfer in holder.entities("transfers"):
-            country = transfer.get("country")
-            if transfer.get("mechanism") != "adequacy" or not isinstance(country, str):
-                continue
-            found = data.assess(country, "adequacy", context.today)
-            if found.adequacy == "partial" and "verified" not in transfer.data:
-                assert found.decision is not None
-                yield Finding(
-                    transfer.place / "mechanism",
-                    f"the adequacy decision for {data.name(found.decision.code)} covers only"
-                    f" part of it; record under 'verified:' when you confirmed that {noun}"
-                    f" {holder.id!r} is within its scope: {found.decision.scope}",
-                )
+    for noun, holder, transfer, country, mechanism in _each_transfer(context):
+        if mechanism != "adequacy" or "verified" in transfer.data:
+            continue
+        found = data.assess(country, mechanism, context.today)
+        if found.adequacy == "partial" and found.decision is not None:
+            yield Finding(
+                transfer.place / "mechanism",
+                f"the adequacy decision for {data.name(found.decision.code)} covers only"
+                f" part of it; record under 'verified:' when you confirmed that {noun}"
+                f" {holder.id!r} is within its scope: {found.decision.scope}",
+            )
 
 
 @rule("ROPA214", "adequacy-data-unconfirmed", Severity.WARNING, article="Art. 45(1)")
@@ -528,23 +516,19 @@ def adequacy_data_unconfirmed(context: Context) -> Iterator[Finding]:
             verified: 2026-11-02
     """
     data = context.countries
-    for _, holder in _holders(context):
-        for transfer in holder.entities("transfers"):
-            country, mechanism = transfer.get("country"), transfer.get("mechanism")
-            if mechanism not in ("adequacy", "dpf") or not isinstance(country, str):
-                continue
-            if not data.is_known(country) or "verified" in transfer.data:
-                continue
-            found = data.assess(country, mechanism, context.today)
-            decision = found.decision
-            if found.problem is None and decision is not None and decision.uncertain:
-                fields = ", ".join(f for f in decision.unconfirmed if f not in ("oj", "source"))
-                yield Finding(
-                    transfer.place / "mechanism",
-                    f"ropa's data on the adequacy decision for {data.name(decision.code)}"
-                    f" could not confirm its {fields} from EUR-Lex; check {decision.source}"
-                    " and record the date under 'verified:'",
-                )
+    for _, _, transfer, country, mechanism in _each_transfer(context):
+        if mechanism not in ("adequacy", "dpf") or "verified" in transfer.data:
+            continue
+        found = data.assess(country, mechanism, context.today)
+        decision = found.decision
+        if found.problem is None and decision is not None and decision.uncertain:
+            fields = ", ".join(f for f in decision.unconfirmed if f not in ("oj", "source"))
+            yield Finding(
+                transfer.place / "mechanism",
+                f"ropa's data on the adequacy decision for {data.name(decision.code)}"
+                f" could not confirm its {fields} from EUR-Lex; check {decision.source}"
+                " and record the date under 'verified:'",
+            )
 
 
 # Art. 46 and 47 safeguards: the exporter must assess the destination's law and practice
@@ -577,15 +561,12 @@ def tia_missing(context: Context) -> Iterator[Finding]:
             tia: https://intranet.example.com/tia/crm-us
     """
     data = context.countries
-    for noun, holder in _holders(context):
-        for transfer in holder.entities("transfers"):
-            country, mechanism = transfer.get("country"), transfer.get("mechanism")
-            if mechanism not in _ARTICLE_46 or not isinstance(country, str):
-                continue
-            if not data.is_known(country) or data.in_eea(country) or "tia" in transfer.data:
-                continue
-            if data.assess(country, "adequacy", context.today).adequacy == "full":
-                continue
+    for noun, holder, transfer, country, mechanism in _each_transfer(context):
+        if mechanism not in _ARTICLE_46 or "tia" in transfer.data:
+            continue
+        if not data.is_known(country) or data.in_eea(country):
+            continue
+        if data.assess(country, "adequacy", context.today).adequacy != "full":
             yield Finding(
                 transfer.place / "mechanism",
                 f"{noun} {holder.id!r} transfers data to {_label(data, country)} under"
@@ -617,22 +598,19 @@ def derogation_condition_undocumented(context: Context) -> Iterator[Finding]:
             condition:
               en: Only when you agree to join a study, after we have told you the risks.
     """
-    for noun, holder in _holders(context):
-        if noun == "recipient" and holder.get("condition"):
+    for noun, holder, transfer, _, mechanism in _each_transfer(context):
+        if not mechanism.startswith("art49_") or mechanism == _COMPELLING:
             continue
-        for transfer in holder.entities("transfers"):
-            mechanism = transfer.get("mechanism")
-            if (
-                isinstance(mechanism, str)
-                and mechanism.startswith("art49_")
-                and mechanism != "art49_compelling_legitimate_interests"
-                and "condition" not in transfer.data
-            ):
-                yield Finding(
-                    transfer.place / "mechanism",
-                    f"{mechanism} is a derogation for specific situations; say under"
-                    f" 'condition:' when {noun} {holder.id!r} receives data on it",
-                )
+        # A recipient's own `condition` (when data is shared with it) says it too.
+        documented = transfer.data.get("condition") or (
+            noun == "recipient" and holder.get("condition")
+        )
+        if not documented:
+            yield Finding(
+                transfer.place / "mechanism",
+                f"{mechanism} is a derogation for specific situations; say under"
+                f" 'condition:' when {noun} {holder.id!r} receives data on it",
+            )
 
 
 @rule("ROPA217", "compelling-interests-undocumented", article="Art. 49(1), 49(6)")
@@ -658,14 +636,10 @@ def compelling_interests_undocumented(context: Context) -> Iterator[Finding]:
             condition:
               en: One transfer of a single file; assessed on 2026-03-01; data encrypted.
     """
-    for noun, holder in _holders(context):
-        for transfer in holder.entities("transfers"):
-            if (
-                transfer.get("mechanism") == "art49_compelling_legitimate_interests"
-                and "condition" not in transfer.data
-            ):
-                yield Finding(
-                    transfer.place / "mechanism",
-                    f"record under 'condition:' the assessment and the suitable safeguards of"
-                    f" the transfer to {noun} {holder.id!r} (Art. 49(6))",
-                )
+    for noun, holder, transfer, _, mechanism in _each_transfer(context):
+        if mechanism == _COMPELLING and "condition" not in transfer.data:
+            yield Finding(
+                transfer.place / "mechanism",
+                f"record under 'condition:' the assessment and the suitable safeguards of"
+                f" the transfer to {noun} {holder.id!r} (Art. 49(6))",
+            )
