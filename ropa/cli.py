@@ -495,9 +495,10 @@ def export(
             " controller sheet), json (the normalised record) or jsonld (W3C DPV terms).",
         ),
     ] = ExportFormat.xlsx,
-    out: Annotated[Path, typer.Option("--out", "-o", help="The file to write.")] = Path(
-        "ropa-record.xlsx"
-    ),
+    out: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--out", "-o", help="The file to write (default: ropa-record.<format>)."),
+    ] = None,
     lang: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
@@ -531,7 +532,6 @@ def export(
                 f" {', '.join(record.languages)}"
             )
         data = countries.load()
-        _country_data_notice()
         if output_format is ExportFormat.json:
             content = exporting.to_json(record, data)
         elif output_format is ExportFormat.jsonld:
@@ -544,6 +544,8 @@ def export(
                 content = exporting.to_csv(tables.controller_sheet(), bom)
             else:
                 content = exporting.to_xlsx(tables.sheets(), exporting.created(record))
+        if out is None:
+            out = Path(f"ropa-record.{output_format.value}")
         if out.suffix in (".yaml", ".yml") or (out.exists() and out.is_dir()):
             raise UsageError(f"--out {out}: choose a file name that is not YAML or a folder")
         written = write_all([Output(out.name, content)], out.parent)
@@ -552,6 +554,7 @@ def export(
     except OSError as exc:
         raise _fail(f"{exc.filename or out}: {exc.strerror}") from None
     _info(f"wrote {written[0]}\n")
+    _country_data_notice()
 
 
 class DiffFormat(str, enum.Enum):

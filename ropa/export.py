@@ -351,6 +351,21 @@ def _upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _sheet_title(title: str, taken: list[str]) -> str:
+    """A worksheet name Excel accepts: none of : \\ / ? * [ ] (a translated title may have
+    them, "Doorgiften naar derde landen/internationale organisaties"), at most 31
+    characters, and unique in the workbook (Excel compares names case-insensitively)."""
+    name = "".join("-" if c in ":\\/?*[]" else c for c in title).strip("' ") or "Sheet"
+    name = name[:31]
+    used = {t.lower() for t in taken}
+    number = 2
+    while name.lower() in used:
+        suffix = f" ({number})"
+        name = name[: 31 - len(suffix)] + suffix
+        number += 1
+    return name
+
+
 def _neutral(value: str) -> bool:
     return value[:1] in ("=", "+", "-", "@")
 
@@ -371,7 +386,7 @@ def to_xlsx(sheets: list[Sheet], created: str) -> bytes:
     book.properties.creator = "ropa"
     wrap = Alignment(wrap_text=True, vertical="top")
     for sheet in sheets:
-        ws = book.create_sheet(sheet.title[:31])
+        ws = book.create_sheet(_sheet_title(sheet.title, book.sheetnames))
         ws.append(sheet.header)
         for cell in ws[1]:
             cell.font = Font(bold=True)

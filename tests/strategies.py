@@ -76,7 +76,11 @@ RULE_CONSTRAINTS: dict[str, list[dict[str, Any]]] = {
         {
             "if": {"properties": {"used": {"const": True}}, "required": ["used"]},
             "then": {"required": ["exception", "safeguards"]},
-        }
+        },
+        {
+            "if": {"properties": {"exception": {"const": "law"}}, "required": ["exception"]},
+            "then": {"required": ["law"]},
+        },
     ],
     # ROPA217: a transfer on compelling legitimate interests records its assessment.
     "/$defs/transfer": [

@@ -235,3 +235,29 @@ def test_refusals(tmp_path: Path) -> None:
         result.stderr
         == "ropa: error: the record is not published in 'de'; controller.languages lists sv, fi, en\n"
     )
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "json", "jsonld"])
+def test_the_default_file_name_follows_the_format(shipped: Path, fmt: str) -> None:
+    result = runner.invoke(app, ["export", "--format", fmt])
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert result.stderr == (
+        f"wrote ropa-record.{fmt}\ncountry data (EU/EEA, adequacy decisions) as of 2026-10-08\n"
+    )
+    assert [p.name for p in shipped.parent.glob("ropa-record.*")] == [f"ropa-record.{fmt}"]
+
+
+def test_sheet_titles_are_names_excel_accepts() -> None:
+    from ropa.export import Sheet, to_xlsx
+
+    sheets = [
+        Sheet("Doorgiften naar derde landen/internationale organisaties", ["a"], [["1"]], [10]),
+        Sheet("Transfers: [draft]?*", ["a"], [], [10]),
+        Sheet("transfers- -draft---", ["a"], [], [10]),
+    ]
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(sheets, "2026-01-01T00:00:00")))
+    assert book.sheetnames == [
+        "Doorgiften naar derde landen-in",
+        "Transfers- -draft---",
+        "transfers- -draft--- (2)",
+    ]

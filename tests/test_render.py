@@ -287,3 +287,32 @@ def test_json_list_is_parseable_and_complete(rendered: Path) -> None:
             "ground": "GDPR Article 46(2)(c); Commission Implementing Decision (EU) 2021/914",
         }
     ]
+
+
+def test_the_right_to_object_names_only_the_bases_the_record_uses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `ropa init` writes one purpose on a contract: no legitimate interests, no public task.
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(app, ["init", "--company", "A Ltd", "--lang", "en"]).exit_code == 0
+    assert runner.invoke(app, ["render", "--out", "site", "--format", "md"]).exit_code == 0
+    page = (tmp_path / "site" / "privacy.en.md").read_text(encoding="utf-8")
+    assert (
+        "- Right to object: you may object to the processing of your personal data in the cases"
+        " set out in Article 21 of the GDPR.\n"
+    ) in page
+    assert "legitimate interests" not in page
+    registers = tmp_path / "registers"
+    (registers / "customers.yaml").write_text(
+        (registers / "customers.yaml")
+        .read_text()
+        .replace(
+            "basis: contract", "basis: public_task\n            law: {en: the Local Government Act}"
+        )
+    )
+    assert runner.invoke(app, ["render", "--out", "site", "--format", "md"]).exit_code == 0
+    page = (tmp_path / "site" / "privacy.en.md").read_text(encoding="utf-8")
+    assert (
+        "- Right to object: you may object to processing based on a task in the public interest"
+        " or the exercise of official authority.\n"
+    ) in page

@@ -40,6 +40,32 @@ def retention(ctx: Context) -> Section | None:
     return blocks.section("retention", _("How long we keep your personal data"))
 
 
+def _objection(ctx: Context) -> str:
+    """The right to object (Art. 21) worded for the bases the published purposes rest on:
+    the page never implies legitimate interests or a public task the record does not use."""
+    _ = ctx._
+    used = {
+        basis.get("basis")
+        for register in ctx.controller_registers
+        for purpose in register.entities("purposes")
+        for basis in purpose.entities("legal_bases")
+    }
+    interests, task = "legitimate_interests" in used, "public_task" in used
+    if interests and task:
+        return _(
+            "Right to object: you may object to processing based on our legitimate interests or on a task in the public interest, and at any time to direct marketing."
+        )
+    if interests:
+        return _(
+            "Right to object: you may object to processing based on our legitimate interests, and at any time to direct marketing."
+        )
+    if task:
+        return _(
+            "Right to object: you may object to processing based on a task in the public interest or the exercise of official authority."
+        )
+    return _("Right to object: you may object to the processing of your personal data in the cases set out in Article 21 of the GDPR.")  # fmt: skip
+
+
 def rights(ctx: Context) -> Section | None:
     _ = ctx._
     texts = {
@@ -47,7 +73,7 @@ def rights(ctx: Context) -> Section | None:
         "rectification": _("Right to rectification: you may ask us to correct inaccurate personal data."),
         "erasure": _("Right to erasure: you may ask us to erase your personal data."),
         "restriction": _("Right to restriction: you may ask us to restrict the processing of your personal data."),
-        "objection": _("Right to object: you may object to processing based on our legitimate interests, and at any time to direct marketing."),
+        "objection": _objection(ctx),
         "portability": _("Right to data portability: you may receive the data you have given us in a machine-readable form and have it transmitted to another controller."),
     }  # fmt: skip
     c = ctx.controller

@@ -41,3 +41,11 @@ def special_data(context: Context, register: Entity) -> list[tuple[Entity, str]]
         if kind:
             found.append((item, str(kind)))
     return found
+
+
+def special_kind(kind: str) -> str:
+    """How a finding names a `special_category` value: data on criminal convictions and
+    offences is Art. 10 data, not one of the Art. 9(1) special categories."""
+    if kind == "criminal_convictions":
+        return "criminal-offence data (Art. 10)"
+    return f"special category data ({kind})"

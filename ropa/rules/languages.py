@@ -127,8 +127,8 @@ def translation_unpublished_language(context: Context) -> Iterator[Finding]:
     """A text is given in a language the controller does not publish in, so no page shows it.
 
     Usually a slip: `se` (Northern Sami, and Sweden's country code) for Swedish `sv`, `dk`
-    for Danish `da`. A text prepared for a language you will add later is fine; this warning
-    goes away when the language is added to `controller.languages`.
+    for Danish `da`. Texts prepared for a language you will add later are fine: they get one
+    warning per file, which goes away when the language is added to `controller.languages`.
 
     Failing:
 
@@ -150,24 +150,32 @@ def translation_unpublished_language(context: Context) -> Iterator[Finding]:
     languages = context.record.languages
     if not languages:
         return
+    # One finding per language and file, at its first text: a language kept ready for later
+    # is one decision, not one per text.
+    found: dict[tuple[str, str], tuple[Place, int]] = {}
     for place, value in _translations(context):
         for key in value:
-            if not isinstance(key, str) or key in languages:
-                continue
-            meant = _official_language(key)
+            if isinstance(key, str) and key not in languages:
+                first, count = found.get(
+                    (place.doc.name, key), (Place(place.doc, (*place.path, key)), 0)
+                )
+                found[(place.doc.name, key)] = (first, count + 1)
+    for (_, key), (place, count) in found.items():
+        meant = _official_language(key)
+        if meant and meant[0] in languages:
+            hint = f"; if you meant {meant[1]}, write {meant[0]!r}"
+        elif localedata_exists(key):
+            hint = f"; add {key!r} to controller.languages to publish it"
+        else:
             close = difflib.get_close_matches(key, languages, n=1, cutoff=0.5)
-            if meant and meant[0] in languages:
-                hint = f"; if you meant {meant[1]}, write {meant[0]!r}"
-            elif close:
-                hint = f"; did you mean {close[0]!r}?"
-            else:
-                hint = ""
-            yield Finding(
-                Place(place.doc, (*place.path, key)),
-                f"{key!r} is not a published language (the controller publishes in"
-                f" {', '.join(languages)}), so no page shows this text{hint}",
-                at_key=True,
-            )
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+        texts = "this text" if count == 1 else f"its {count} texts in this file"
+        yield Finding(
+            place,
+            f"{key!r} is not a published language (the controller publishes in"
+            f" {', '.join(languages)}), so no page shows {texts}{hint}",
+            at_key=True,
+        )
 
 
 # How many msgids an incomplete catalog's message quotes.
@@ -252,6 +260,13 @@ def _settled(code: str, catalogs: Path | None) -> bool:
     if not resources.package_file("locale", *parts).is_file():
         return False
     return catalogs is None or not catalogs.joinpath(*parts).is_file()
+
+
+def localedata_exists(code: str) -> bool:
+    """Whether CLDR (Babel's locale data) knows `code` as a language."""
+    from babel import localedata
+
+    return bool(localedata.exists(code))
 
 
 def unknown_language(code: str) -> str | None:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ropa.problem import Severity
 from ropa.rules import Context, Finding, rule
-from ropa.rules.facts import bases, controller_registers, special_data
+from ropa.rules.facts import bases, controller_registers, special_data, special_kind
 
 
 @rule("ROPA301", "legitimate-interest-unstated", article="Art. 6(1)(f), 13(1)(d)")
@@ -80,8 +80,10 @@ def special_category_condition_missing(context: Context) -> Iterator[Finding]:
 
     Health, religion, biometric and other Art. 9(1) data may be processed only under an
     Art. 9(2) condition; data on criminal convictions and offences only under the control of
-    official authority or under Union or member-state law (Art. 10). Consent is no ground for
-    criminal-offence data, and a national Art. 10 law is no condition for health data.
+    official authority or under Union or member-state law (Art. 10). Consent alone is no
+    ground for criminal-offence data (a national law that allows it with consent, such as the
+    Dutch UAVG art. 33, is `national_law_art10`), and a national Art. 10 law is no condition
+    for health data.
 
     Failing:
 
@@ -113,9 +115,9 @@ def special_category_condition_missing(context: Context) -> Iterator[Finding]:
             wrong = ", ".join(sorted(str(c) for c in conditions))
             if criminal:
                 need = (
-                    "criminal-offence data needs an Art. 10 ground under"
-                    " 'special_category_condition:' (national_law_art10 or"
-                    " official_authority_art10)"
+                    "name its Art. 10 ground under 'special_category_condition:':"
+                    " official_authority_art10, or national_law_art10 for a Union or national law"
+                    " that allows it (also where that law allows it with consent)"
                 )
             else:
                 need = (
@@ -125,8 +127,8 @@ def special_category_condition_missing(context: Context) -> Iterator[Finding]:
             found = f"; {wrong} does not allow it" if wrong else ""
             yield Finding(
                 item.place / "id",
-                f"{item.id!r} is {'criminal-offence' if criminal else 'special category'} data"
-                f" ({special}) in register {register.id!r}{found}; {need}",
+                f"{item.id!r} is {special_kind(special)} in register {register.id!r}{found};"
+                f" {need}",
             )
 
 

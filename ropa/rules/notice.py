@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ropa.problem import Severity
 from ropa.record import Entity
 from ropa.rules import Context, Finding, rule
-from ropa.rules.facts import bases, special_data
+from ropa.rules.facts import bases, special_data, special_kind
 
 
 @rule("ROPA304", "special-category-contradiction", article="Art. 9(1)")
@@ -42,8 +42,8 @@ def special_category_contradiction(context: Context) -> Iterator[Finding]:
             item, kind = found[0]
             yield Finding(
                 register.place / "special_category_data",
-                f"says the register holds no special category data, but {item.id!r} is special"
-                f" category data ({kind}); remove 'special_category_data: false'",
+                f"says the register holds no special category data, but {item.id!r} is"
+                f" {special_kind(kind)}; remove 'special_category_data: false'",
                 at_key=True,
             )
     controller = context.record.controller
@@ -53,8 +53,8 @@ def special_category_contradiction(context: Context) -> Iterator[Finding]:
             yield Finding(
                 controller.place / "special_category_data",
                 f"says no special category data is processed, but {item.id!r} of register"
-                f" {register.id!r} is special category data ({kind}); remove"
-                " 'special_category_data: false'",
+                f" {register.id!r} is {special_kind(kind)}; remove 'special_category_data:"
+                " false'",
                 at_key=True,
             )
 
@@ -207,7 +207,8 @@ def automated_decision_exception_missing(context: Context) -> Iterator[Finding]:
 
     Such decisions are prohibited unless necessary for a contract, authorised by law, or
     based on explicit consent (`exception:`); under a contract or consent the person must be
-    able to obtain human intervention and contest the decision (`safeguards:`).
+    able to obtain human intervention and contest the decision (`safeguards:`); under a law,
+    name it (`law:`).
 
     Failing:
 
@@ -230,7 +231,13 @@ def automated_decision_exception_missing(context: Context) -> Iterator[Finding]:
         if decisions is None or decisions.get("used") is not True:
             continue
         exception = decisions.get("exception")
-        if exception is None:
+        if exception == "law" and not decisions.get("law"):
+            yield Finding(
+                decisions.place / "exception",
+                "name under 'law:' the Union or member-state law that authorises the decisions"
+                " (Art. 22(2)(b))",
+            )
+        elif exception is None:
             yield Finding(
                 decisions.place / "used",
                 f"register {register.id!r} makes solely automated decisions; name the Art. 22(2)"
@@ -273,6 +280,45 @@ def child_consent_age_missing(context: Context) -> Iterator[Finding]:
                 children[0].place / "children",
                 f"register {register.id!r} relies on consent and its data subjects include"
                 " children; give the Art. 8 age of consent under 'child_consent_age:'",
+            )
+
+
+@rule(
+    "ROPA313", "automated-decisions-about-children", Severity.WARNING, article="Art. 22, Recital 71"
+)
+def automated_decisions_about_children(context: Context) -> Iterator[Finding]:
+    """Solely automated decisions in a register whose data subjects include children.
+
+    Recital 71: such decisions "should not concern a child". Where they do, the record
+    says why under `children_note:` (never published), and the page must explain them in
+    words a child understands (Art. 12(1)).
+
+    Failing:
+
+        data_subjects:
+          - {id: pupils, name: {en: Pupils}, children: true}
+        automated_decisions:
+          used: true
+
+    Passing:
+
+        data_subjects:
+          - {id: pupils, name: {en: Pupils}, children: true}
+        automated_decisions:
+          used: false
+    """
+    for register in context.record.registers:
+        decisions = register.child("automated_decisions")
+        if decisions is None or decisions.get("used") is not True:
+            continue
+        children = [s for s in register.entities("data_subjects") if s.get("children") is True]
+        if children and not decisions.get("children_note"):
+            yield Finding(
+                decisions.place / "used",
+                f"register {register.id!r} makes solely automated decisions and its data"
+                f" subjects include children ({children[0].id!r}); Recital 71 says such"
+                " decisions should not concern a child: have a person take them, or say why"
+                " under 'children_note:'",
             )
 
 

@@ -91,11 +91,12 @@ def review_overdue(context: Context) -> Iterator[Finding]:
             )
 
 
-@rule("ROPA602", "review-date-in-future", Severity.WARNING, article="Art. 5(2)")
-def review_date_in_future(context: Context) -> Iterator[Finding]:
-    """A review or update date lies in the future.
+@rule("ROPA602", "date-in-future", Severity.WARNING, article="Art. 5(2)")
+def date_in_future(context: Context) -> Iterator[Finding]:
+    """A review, update, signing or verification date lies in the future.
 
-    Usually a typo in the year; a future date would also hide an overdue review.
+    Usually a typo in the year; a future date would also hide an overdue review, or stand
+    in for a check (a DPA signed, a DPF certification verified) that has not happened yet.
 
     Failing:
 
@@ -108,3 +109,22 @@ def review_date_in_future(context: Context) -> Iterator[Finding]:
     for place, what, day, _ in _reviews(context):
         if day > context.today:
             yield Finding(place, f"{what} on {day.isoformat()}, which is after today")
+    for processor in context.record.catalogues["processors"]:
+        dpa = processor.child("dpa")
+        signed = parse_date(dpa.get("date")) if dpa is not None else None
+        if dpa is not None and signed is not None and signed > context.today:
+            yield Finding(
+                dpa.place / "date",
+                f"the data processing agreement with {processor.id!r} is dated"
+                f" {signed.isoformat()}, which is after today",
+            )
+    for catalogue in ("processors", "recipients"):
+        for holder in context.record.catalogues[catalogue]:
+            for transfer in holder.entities("transfers"):
+                verified = parse_date(transfer.get("verified"))
+                if verified is not None and verified > context.today:
+                    yield Finding(
+                        transfer.place / "verified",
+                        f"the transfer of {holder.id!r} to {transfer.get('country')} is verified"
+                        f" on {verified.isoformat()}, which is after today",
+                    )
