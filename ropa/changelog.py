@@ -13,9 +13,10 @@ from xml.etree import ElementTree
 from ropa import countries as country_data
 from ropa.diff import Change, diff
 from ropa.errors import UsageError
-from ropa.history import Repository
+from ropa.history import Commit, Repository
 from ropa.i18n import Formatter, translations
 from ropa.notice.wording import Wording
+from ropa.problem import Problem
 from ropa.record import Record
 from ropa.schema import check
 
@@ -26,36 +27,71 @@ ATOM = "http://www.w3.org/2005/Atom"
 class Entry:
     """The material changes of one commit."""
 
-    commit: str
-    date: str
-    subject: str
+    commit: Commit
     changes: tuple[Change, ...]
 
+    @property
+    def date(self) -> str:
+        return self.commit.date
 
-def entries(repository: Repository) -> list[Entry]:
-    """Commits that changed the record materially, newest first."""
+
+@dataclass(frozen=True)
+class History:
+    """What the change log is made of: the material changes, newest first, the first commit
+    where the record could be read (the feed's id) and the latest that changed its files (the
+    feed's time when no change is material)."""
+
+    entries: list[Entry]
+    first: Commit | None
+    last: Commit | None
+
+
+def history(repository: Repository) -> History:
+    """The record's material changes along the first-parent line of HEAD.
+
+    Each file version (blob) is read and checked once, however many commits hold it; a
+    commit whose record files are unchanged is passed over. Commits where the record cannot
+    be read are skipped with a note on stderr.
+    """
     data = country_data.load()
+    checked: dict[int, list[Problem]] = {}
     previous: Record | None = None
+    previous_files: list[tuple[str, str]] | None = None
+    first: Commit | None = None
+    last: Commit | None = None
     found: list[Entry] = []
-    for commit, date, subject in repository.history():
+    hidden: set[str] = set()
+    hidden_for: tuple[int, ...] = ()
+    for commit in repository.history():
         try:
-            _, documents, problems = repository.load(commit)
+            snapshot = repository.snapshot(commit.id)
         except UsageError:
             continue  # the record did not exist at this commit (yet, or any more)
-        problems += [p for doc in documents for p in check(doc)]
-        if problems:
-            sys.stderr.write(f"ropa: skipped {commit[:12]}: the record cannot be read there\n")
+        last = commit
+        if snapshot.files == previous_files:
             continue
+        previous_files = snapshot.files
+        _, documents, problems = repository.documents(snapshot)
+        for doc in documents:
+            if id(doc) not in checked:
+                checked[id(doc)] = list(check(doc))
+            problems += checked[id(doc)]
+        if problems:
+            sys.stderr.write(f"ropa: skipped {commit.id[:12]}: the record cannot be read there\n")
+            continue
+        first = first or commit
         record = Record.assemble(documents)
         if previous is not None:
-            hidden = unpublished(record)
+            registers = tuple(id(register.data) for register in record.registers)
+            if registers != hidden_for:  # what is unpublished follows from the registers
+                hidden, hidden_for = unpublished(record), registers
             material = tuple(
                 c for c in diff(previous, record, data) if c.material and _owner(c) not in hidden
             )
             if material:
-                found.append(Entry(commit, date, subject, material))
+                found.append(Entry(commit, material))
         previous = record
-    return list(reversed(found))
+    return History(list(reversed(found)), first, last)
 
 
 def unpublished(record: Record) -> set[str]:
@@ -160,10 +196,26 @@ class Describer:
         return self.view.mechanism(mechanism)
 
 
-def page(record: Record, found: list[Entry], lang: str) -> dict[str, Any]:
-    """The change log as plain data for the templates."""
+def anchor(entry: Entry, item: int) -> str:
+    """The page's id of the `item`-th (1-based) change of a commit: the same on every
+    render, whatever is added later ("change-3f2a9c01b7de-1")."""
+    return f"change-{entry.commit.id[:12]}-{item}"
+
+
+def page(record: Record, log: History, lang: str) -> dict[str, Any]:
+    """The change log as plain data for the templates: one section per day, newest first,
+    each change with its anchor."""
     describer = Describer(record, lang)
     controller = record.controller.data if record.controller else {}
+    days: list[dict[str, Any]] = []
+    for entry in log.entries:
+        if not days or days[-1]["iso"] != entry.date:
+            days.append({"date": describer.fmt.date(entry.date), "iso": entry.date,
+                         "id": f"date-{entry.date}", "changes": []})  # fmt: skip
+        days[-1]["changes"] += [
+            {"id": anchor(entry, item), "text": describer.describe(change)}
+            for item, change in enumerate(entry.changes, 1)
+        ]
     return {
         "lang": lang,
         "languages": [{"code": c, "name": describer.fmt.language(c)} for c in record.languages],
@@ -171,23 +223,29 @@ def page(record: Record, found: list[Entry], lang: str) -> dict[str, Any]:
             "name": describer.text(controller.get("name")),
             "email": controller.get("email"),
         },
-        "entries": [
-            {
-                "date": describer.fmt.date(entry.date),
-                "iso": entry.date,
-                "commit": entry.commit,
-                "changes": [describer.describe(change) for change in entry.changes],
-            }
-            for entry in found
-        ],
+        "days": days,
     }
 
 
-def atom(record: Record, found: list[Entry], lang: str, base_url: str | None) -> bytes:
-    """An Atom 1.0 feed (RFC 4287) of the material changes, newest first."""
+def _authority(record: Record, base_url: str | None) -> str | None:
+    """Who mints the feed's tag URIs (RFC 4151): the host of --base-url, else of the
+    controller's website, else the controller's e-mail address."""
+    from urllib.parse import urlsplit
+
+    controller = record.controller.data if record.controller else {}
+    for url in (base_url, controller.get("website")):
+        if isinstance(url, str) and (host := urlsplit(url).hostname):
+            return host
+    email = controller.get("email")
+    return email.lower() if isinstance(email, str) and "@" in email else None
+
+
+def atom(record: Record, log: History, lang: str, base_url: str | None) -> bytes:
+    """An Atom 1.0 feed (RFC 4287): one entry per material change, newest first, each with
+    the commit's time, an id that never changes, and a link to its item on the HTML page."""
     ElementTree.register_namespace("", ATOM)
-    data = page(record, found, lang)
     _ = translations(lang, catalogs=record.catalogs).gettext
+    describer = Describer(record, lang)
     feed = ElementTree.Element(
         f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": lang}
     )
@@ -200,38 +258,41 @@ def atom(record: Record, found: list[Entry], lang: str, base_url: str | None) ->
             element.text = text
         return element
 
-    controller = data["controller"]["name"]
-    add(
-        feed,
-        "id",
-        f"{base_url.rstrip('/')}/changelog.{lang}.xml"
-        if base_url
-        else f"urn:ropa:changelog:{lang}",
-    )
+    authority = _authority(record, base_url)
+    since = log.first.date if log.first else "2000-01-01"
+
+    def tag(specific: str, on: str = since) -> str:
+        if authority is None:
+            return f"urn:ropa:{specific}"
+        return f"tag:{authority},{on}:{specific}"
+
+    base = base_url.rstrip("/") if base_url else None
+    add(feed, "id", f"{base}/changelog.{lang}.xml" if base else tag(f"changelog:{lang}"))
+    controller = describer.text(record.controller.get("name") if record.controller else "")
     add(feed, "title", _("Changes to the privacy policy of %(name)s") % {"name": controller})
-    updated = found[0].date if found else "1970-01-01"
-    add(feed, "updated", f"{updated}T00:00:00Z")
+    newest = log.entries[0].commit if log.entries else log.last
+    if newest is None:
+        raise UsageError("the record has no history in git to write a feed of")
+    add(feed, "updated", newest.time)
     author = add(feed, "author")
     add(author, "name", controller)
-    if base_url:
-        add(feed, "link", rel="self", href=f"{base_url.rstrip('/')}/changelog.{lang}.xml")
-        add(feed, "link", rel="alternate", href=f"{base_url.rstrip('/')}/changelog.{lang}.html")
-    for entry in data["entries"]:
-        item = add(feed, "entry")
-        add(item, "id", f"urn:ropa:change:{entry['commit']}")
-        add(item, "title", _("Changes of %(date)s") % {"date": entry["date"]})
-        add(item, "updated", f"{entry['iso']}T00:00:00Z")
-        add(item, "content", "\n".join(f"- {line}" for line in entry["changes"]), type="text")
-        if base_url:
-            add(
-                item,
-                "link",
-                rel="alternate",
-                href=f"{base_url.rstrip('/')}/changelog.{lang}.html#{entry['iso']}",
-            )
+    if base:
+        add(feed, "link", rel="self", href=f"{base}/changelog.{lang}.xml")
+        add(feed, "link", rel="alternate", href=f"{base}/changelog.{lang}.html")
+    for entry in log.entries:
+        for item, change in enumerate(entry.changes, 1):
+            text = describer.describe(change)
+            element = add(feed, "entry")
+            add(element, "id", tag(f"change:{entry.commit.id}:{item}:{lang}", entry.date))
+            add(element, "title", text)
+            add(element, "updated", entry.commit.time)
+            add(element, "content", text, type="text")
+            if base:
+                href = f"{base}/changelog.{lang}.html#{anchor(entry, item)}"
+                add(element, "link", rel="alternate", href=href)
     ElementTree.indent(feed)
     return ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def last_material_change(found: list[Entry]) -> datetime.date | None:
-    return datetime.date.fromisoformat(found[0].date) if found else None
+def last_material_change(log: History) -> datetime.date | None:
+    return datetime.date.fromisoformat(log.entries[0].date) if log.entries else None

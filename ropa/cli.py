@@ -143,6 +143,14 @@ def validate(
             help="Judge review dates as of this day (default: today, or $ROPA_TODAY).",
         ),
     ] = None,
+    staged: Annotated[
+        bool,
+        typer.Option(
+            "--staged",
+            help="Check the record as staged for the next commit (the git index), not the"
+            " files on disk: what a pre-commit hook should check.",
+        ),
+    ] = False,
 ) -> None:
     """Check a record against the schema and the cross-reference and legal rules."""
     from ropa import reporters
@@ -150,19 +158,26 @@ def validate(
 
     on = _parse_date(today)
     try:
-        result = _validated(path, on)
+        result = _validated(path, on, staged)
     except UsageError as exc:
         raise _fail(str(exc)) from None
     sys.stdout.write(reporters.FORMATS[output_format.value](result))
     if output_format is Format.text:
         errors, warnings = result.errors, result.warnings
-        if _STATE["verbose"]:
-            _info("".join(f"read {name}\n" for name in result.files))
         _info(
             f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
             f" in {len(result.files)} file{'s' * (len(result.files) != 1)}\n"
         )
     raise typer.Exit(result.exit_code(strict))
+
+
+def _files_read(result: Result) -> None:
+    """Under --verbose, name every file read and every file left out of the record."""
+    from ropa.files import shown
+
+    if _STATE["verbose"]:
+        _info("".join(f"read {shown(name)}\n" for name in result.files))
+        _info("".join(f"skipped {shown(name)}: {why}\n" for name, why in result.skipped))
 
 
 def _progress() -> Progress:
@@ -172,15 +187,25 @@ def _progress() -> Progress:
     return for_terminal(_STATE["quiet"])
 
 
-def _validated(path: Path, on: datetime.date | None = None) -> Result:
-    """Validate with the progress bar, which is gone before anything is printed."""
+def _validated(path: Path, on: datetime.date | None = None, staged: bool = False) -> Result:
+    """Validate with the progress bar, which is gone before anything is printed; with
+    `staged`, the record as the git index holds it."""
     from ropa.validate import validate as run_validation
 
     progress = _progress()
     try:
-        return run_validation(path, on, progress=progress)
+        if staged:
+            from ropa.history import Repository
+            from ropa.validate import catalog_folder, check
+
+            loaded = Repository.find(path).staged()
+            result = check(loaded, catalog_folder(path), on, progress)
+        else:
+            result = run_validation(path, on, progress=progress)
     finally:
         progress.close()
+    _files_read(result)
+    return result
 
 
 def _split(value: str | None) -> list[str] | None:
@@ -188,10 +213,13 @@ def _split(value: str | None) -> list[str] | None:
 
 
 def _differs(path: Path, content: bytes) -> bool:
+    """Whether the page at `path` says something other than `content`. Line endings do not
+    count: git may check text out with CRLF (core.autocrlf) or store it with LF."""
     try:
-        return path.read_bytes() != content
+        written = path.read_bytes()
     except OSError:
         return True
+    return written != content and written.replace(b"\r\n", b"\n") != content.replace(b"\r\n", b"\n")
 
 
 @app.command(epilog=EXIT_CODES_HELP)
@@ -287,6 +315,7 @@ def render(
     progress = _progress()
     try:
         result = run_validation(path, on, progress=progress)
+        _files_read(result)
         if result.errors or result.unreadable:
             progress.close()
             sys.stdout.write(reporters.text(result))
@@ -303,7 +332,7 @@ def render(
             from ropa.history import Repository
 
             repository = Repository.find(path)
-            found = log.entries(repository)
+            found = log.history(repository)
             latest = log.last_material_change(found)
             policy_date = (
                 record.controller.data["policy"]["last_updated"] if record.controller else ""
@@ -763,7 +792,7 @@ def changelog(
             sys.stdout.write("".join(p.format() + "\n" for p in refused))
             sys.stderr.write("ropa: the record at HEAD has errors; nothing was written\n")
             raise typer.Exit(1)
-        found = log.entries(repository)
+        found = log.history(repository)
         outputs = []
         for language in languages:
             context = {

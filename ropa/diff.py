@@ -85,7 +85,9 @@ class Differ:
 
     def _all(self) -> Iterator[Change]:
         old_c, new_c = self.old.controller, self.new.controller
-        if old_c is not None and new_c is not None:
+        # An entity read from the same file version is the same object: nothing to compare
+        # (history reads each version once, so a commit costs what it changed).
+        if old_c is not None and new_c is not None and old_c.data is not new_c.data:
             yield from self._fields("controller", old_c.data, new_c.data, set())
         yield from self._catalogue("processors", "processor", self._processor)
         yield from self._catalogue("recipients", "recipient", self._holder)
@@ -110,6 +112,8 @@ class Differ:
                 yield Change(
                     material_add, rule, subject, f"{noun} added: {self._describe(entity)}", params
                 )
+            elif old[key].data is entity.data:
+                continue
             elif compare is not None:
                 yield from compare(subject, old[key], entity)
             else:
@@ -203,7 +207,7 @@ class Differ:
                     f"register added: {self.name(register.get('name'))}",
                     (("register", register.get("name")),),
                 )
-            else:
+            elif old[key].data is not register.data:
                 yield from self._register(subject, old[key], register)
         for key, register in old.items():
             if key not in new:

@@ -1,58 +1,195 @@
-"""Reading the record as it was at a git revision, through git itself.
+"""Reading the record from git: at a revision, in the index, and along the history.
 
-Files come from `git show REV:path`, so the work tree, the index and the checked-out branch
-are never touched. Every failure (git missing, not a repository, an unknown revision, a path
-outside the repository, no record at that revision) is a UsageError with a clear message.
+One module reads the repository, for `diff`, `changelog`, `render --changelog` and
+`validate --staged`. Objects come through one long-lived `git cat-file --batch` process; lists
+come from plumbing with NUL-separated output (`-z`), so no file name or commit subject can
+break a line apart. File names are bytes to git; here they are `str` decoded with
+`surrogateescape` (any name round-trips) and shown with `ropa.files.shown`. Which files make
+the record is `ropa.files.skip_reason`, the rule validate applies to the work tree; symbolic
+links inside the tree are followed, with protection against loops.
+
+History follows the first-parent line of HEAD: a change merged from a branch counts from the
+merge, once. A shallow clone is refused (its history would be silently incomplete), as is a
+missing git. Every failure is a `UsageError` with one clear line; the work tree, the index and
+the checked-out branch are never changed.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import subprocess
-from dataclasses import dataclass
+import weakref
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Union
 
 from ropa.errors import UsageError
+from ropa.files import shown, skip_reason
 from ropa.loader import Document, LoadError, load_bytes
 from ropa.problem import Problem
+from ropa.validate import Loaded
 
+TREE, LINK, GITLINK = "40000", "120000", "160000"
+MAX_LINKS = 40  # symbolic links followed for one path, as the operating system allows
+TIMEOUT = 120  # seconds for one plumbing command
+NO_GIT = "git is not installed (or not on PATH); it is needed to read the record from git"
 
-def _git(args: list[str], cwd: Path) -> bytes:
-    try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False, timeout=60)
-    except FileNotFoundError:
-        raise UsageError("git is not installed") from None
-    except subprocess.TimeoutExpired:
-        raise UsageError(f"git {args[0]} took longer than 60 seconds") from None
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise _GitError(message[-1] if message else f"git {args[0]} failed")
-    return done.stdout
+# A tree as git stores it (its object id) or the index as a nested mapping.
+Ref = Union[str, "Folder"]
+Folder = dict[str, tuple[str, Ref]]  # name -> (mode, object id or sub-folder)
 
 
 class _GitError(Exception):
     pass
 
 
-@dataclass(frozen=True)
-class Repository:
-    """A git work tree and the record's folder inside it."""
+def _git(args: list[str | bytes], cwd: Path) -> bytes:
+    """Run a git plumbing command; its stdout, or `_GitError` with git's last line."""
+    try:
+        done = subprocess.run(
+            ["git", "-c", "core.quotepath=off", *args],
+            cwd=cwd,
+            capture_output=True,
+            check=False,
+            timeout=TIMEOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    except FileNotFoundError:
+        raise UsageError(NO_GIT) from None
+    except subprocess.TimeoutExpired:
+        raise UsageError(f"git {args[0]!s} took longer than {TIMEOUT} seconds") from None
+    if done.returncode != 0:
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise _GitError(shown(lines[-1]) if lines else f"git {args[0]!s} failed")
+    return done.stdout
 
-    root: Path
-    folder: str  # the record's folder relative to the root, in git's / form
+
+def _name(raw: bytes) -> str:
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def _literal(path: str) -> bytes:
+    """A pathspec that matches `path` exactly (no glob characters), as bytes."""
+    return b":(literal)" + (path or ".").encode("utf-8", "surrogateescape")
+
+
+class _Objects:
+    """Git objects read through one `git cat-file --batch` process, started on first use."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        try:
+            process = subprocess.Popen(
+                ["git", "cat-file", "--batch"],
+                cwd=self.root,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        except FileNotFoundError:
+            raise UsageError(NO_GIT) from None
+        weakref.finalize(self, _stop, process)
+        return process
+
+    def read(self, oid: str) -> tuple[str, bytes]:
+        """(type, content) of the object `oid`; UsageError if git does not have it."""
+        if self._process is None:
+            self._process = self._start()
+        stdin, stdout = self._process.stdin, self._process.stdout
+        assert stdin is not None and stdout is not None
+        try:
+            stdin.write(oid.encode("ascii") + b"\n")
+            stdin.flush()
+            header = stdout.readline().split()
+            if len(header) != 3:
+                raise UsageError(f"git has no object {oid} (is the repository complete?)")
+            content = _read_exactly(stdout, int(header[2]))
+            stdout.read(1)  # the newline after each object
+        except (BrokenPipeError, ValueError):
+            raise UsageError("git cat-file stopped unexpectedly") from None
+        return header[1].decode("ascii"), content
+
+
+def _read_exactly(stream: IO[bytes], size: int) -> bytes:
+    chunks, left = [], size
+    while left:
+        chunk = stream.read(left)
+        if not chunk:
+            raise UsageError("git cat-file stopped unexpectedly")
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.stdin is not None:
+        process.stdin.close()
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:  # pragma: no cover - git does not hang on EOF
+        process.kill()
+        process.wait()
+    if process.stdout is not None:
+        process.stdout.close()
+
+
+@dataclass(frozen=True)
+class Commit:
+    """One commit of the first-parent line that changed the record."""
+
+    id: str
+    time: str  # the committer's time, ISO 8601 with its offset: 2025-04-01T10:00:00+02:00
+    subject: str
+
+    @property
+    def date(self) -> str:
+        """The committer's calendar day, YYYY-MM-DD."""
+        return self.time[:10]
+
+
+@dataclass
+class Snapshot:
+    """The record's files at one commit (or in the index), in a stable order."""
+
+    files: list[tuple[str, str]] = field(default_factory=list)  # (path from the root, blob id)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    # Paths outside the record's folder that its symbolic links lead to.
+    outside: set[str] = field(default_factory=set)
+
+
+class Repository:
+    """A git repository and the record's path inside it.
+
+    `folder` is the record's folder (or one-file record) relative to the root, in git's
+    `/` form ("" for the root itself); it need not exist in the work tree.
+    """
+
+    def __init__(self, root: Path, folder: str) -> None:
+        self.root = root
+        self.folder = folder
+        self._objects = _Objects(root)
+        self._trees: dict[str, Folder] = {}
+        self._documents: dict[tuple[str, str], Document | Problem] = {}
 
     @classmethod
     def find(cls, record: Path) -> Repository:
-        """The repository around the working directory, and the record folder inside it (the
-        folder need not exist in the work tree: it may exist only at older revisions)."""
+        """The repository around the working directory, and `record` inside it.
+
+        Raises UsageError when git is missing, the working directory is not in a repository,
+        or `record` lies outside it.
+        """
         start = Path.cwd()
         try:
-            root = Path(_git(["rev-parse", "--show-toplevel"], start).decode().strip())
+            root = Path(os.fsdecode(_git(["rev-parse", "--show-toplevel"], start).rstrip(b"\n")))
         except _GitError:
             raise UsageError(
-                f"{start}: not inside a git repository;"
-                " run ropa diff in one, or compare two folders"
+                f"{start}: not inside a git repository (ropa diff also compares two folders)"
             ) from None
-        absolute = (Path.cwd() / record).resolve()
+        absolute = (start / record).resolve()
         try:
             folder = absolute.relative_to(root.resolve()).as_posix()
         except ValueError:
@@ -60,55 +197,283 @@ class Repository:
         return cls(root, "" if folder == "." else folder)
 
     def commit(self, revision: str) -> str:
-        """The full commit id for a revision, or a UsageError if there is none."""
+        """The full commit id of a revision; UsageError if there is none."""
         if revision.startswith("-"):
             raise UsageError(f"{revision!r} is not a git revision")
         try:
-            return (
-                _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], self.root)
-                .decode()
-                .strip()
-            )
+            found = _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], self.root)
         except _GitError:
             raise UsageError(f"{revision!r} is not a commit in {self.root}") from None
+        return found.decode("ascii").strip()
 
-    def files(self, commit: str) -> list[str]:
-        """The record's YAML files at a commit, sorted."""
-        spec = self.folder or "."
-        listing = _git(["ls-tree", "-r", "--name-only", "-z", commit, "--", spec], self.root)
-        names = sorted(
-            name
-            for name in listing.decode("utf-8").split("\0")
-            if name.endswith((".yaml", ".yml"))
-            and not any(part.startswith(".") for part in name.split("/"))
-        )
-        if not names:
-            where = self.folder or "the repository root"
-            raise UsageError(f"no record at {commit[:12]}: {where} has no .yaml files there")
-        return names
+    # -- trees ------------------------------------------------------------------------------
 
-    def load(self, revision: str) -> tuple[str, list[Document], list[Problem]]:
-        """Load the record at a revision: (commit, documents, problems of unreadable files)."""
-        commit = self.commit(revision)
+    def _tree(self, ref: Ref) -> Folder:
+        if not isinstance(ref, str):
+            return ref
+        cached = self._trees.get(ref)
+        if cached is None:
+            kind, content = self._objects.read(ref)
+            if kind != "tree":
+                raise UsageError(f"git object {ref} is a {kind}, not a tree")
+            cached = self._trees[ref] = _parse_tree(content, len(ref) // 2)
+        return cached
+
+    def _root_tree(self, commit: str) -> str:
+        kind, content = self._objects.read(commit)
+        if kind != "commit" or not content.startswith(b"tree "):
+            raise UsageError(f"git object {commit} is not a commit")
+        return content[5 : content.index(b"\n")].decode("ascii")
+
+    def _lookup(
+        self, root: Ref, parts: tuple[str, ...], links: int = 0
+    ) -> tuple[str, Ref, tuple[str, ...]] | None:
+        """(mode, object, real path) at `parts` below `root`, following symbolic links
+        inside the tree; None when nothing is there or a link leaves the repository."""
+        node: Ref = root
+        mode = TREE
+        for index, part in enumerate(parts):
+            if mode != TREE:
+                return None
+            entry = self._tree(node).get(part)
+            if entry is None:
+                return None
+            mode, node = entry
+            if mode == LINK:
+                if links >= MAX_LINKS:
+                    raise _LinkLoop
+                assert isinstance(node, str)
+                target = _name(self._objects.read(node)[1])
+                joined = _join(parts[:index], target)
+                if joined is None:
+                    return None
+                return self._lookup(root, joined + parts[index + 1 :], links + 1)
+        return mode, node, parts
+
+    def snapshot_at(self, root: Ref) -> Snapshot:
+        """The record's files in the tree `root` (a tree id, or the index as folders).
+
+        Raises UsageError when nothing is at the record's path.
+        """
+        folder = tuple(self.folder.split("/")) if self.folder else ()
+        snapshot = Snapshot()
+        try:
+            found = self._lookup(root, folder)
+        except _LinkLoop:
+            found = None
+        if found is None:
+            raise UsageError(f"{shown(self.folder or '.')} is not there")
+        mode, node, real = found
+        if mode != TREE:
+            assert isinstance(node, str)
+            snapshot.files.append(("/".join(real), node))
+            return snapshot
+        self._walk(root, node, real, (), snapshot, set(), real)
+        snapshot.files.sort(key=lambda item: tuple(item[0].split("/")))
+        if not snapshot.files:
+            raise UsageError(f"{shown(self.folder or '.')} has no .yaml or .yml files")
+        return snapshot
+
+    def _walk(
+        self,
+        root: Ref,
+        node: Ref,
+        real: tuple[str, ...],
+        below: tuple[str, ...],
+        snapshot: Snapshot,
+        ancestors: set[int | str],
+        top: tuple[str, ...],
+    ) -> None:
+        """Add the files below `node` (at `real` from the root, `below` from the record's
+        folder `top`) to `snapshot`."""
+        key: int | str = node if isinstance(node, str) else id(node)
+        if key in ancestors:
+            snapshot.skipped.append((shown("/".join(real)) + "/", "a symbolic link loop"))
+            return
+        for name, (mode, child) in sorted(self._tree(node).items()):
+            parts, path = (*below, name), (*real, name)
+            shown_path = shown("/".join(path))
+            if mode == LINK:
+                try:
+                    found = self._lookup(root, path)
+                except _LinkLoop:
+                    found = None
+                if found is None:
+                    snapshot.skipped.append((shown_path, "a broken symbolic link or a link loop"))
+                    continue
+                mode, child, target = found
+                if target[: len(top)] != top:
+                    snapshot.outside.add("/".join(target))
+            if mode == TREE:
+                reason = skip_reason(parts, folder=True)
+                if reason is None:
+                    self._walk(root, child, path, parts, snapshot, ancestors | {key}, top)
+                else:
+                    snapshot.skipped.append((shown_path + "/", reason))
+            elif mode == GITLINK:
+                snapshot.skipped.append((shown_path, "a git submodule"))
+            else:
+                reason = skip_reason(parts)
+                if reason is None:
+                    assert isinstance(child, str)
+                    snapshot.files.append(("/".join(path), child))
+                else:
+                    snapshot.skipped.append((shown_path, reason))
+
+    def snapshot(self, commit: str) -> Snapshot:
+        """The record's files at a commit; UsageError when it has none there."""
+        return self.snapshot_at(self._root_tree(commit))
+
+    # -- documents --------------------------------------------------------------------------
+
+    def documents(
+        self, snapshot: Snapshot, label: str = "", names: dict[str, str] | None = None
+    ) -> tuple[list[str], list[Document], list[Problem]]:
+        """Read a snapshot's files: (names, documents, problems of unreadable files).
+
+        A file is named `names[path]`, or else `label` + its path from the repository root;
+        each blob is read and parsed once per name, however many commits hold it.
+        """
+        shown_names: list[str] = []
         documents: list[Document] = []
         problems: list[Problem] = []
-        for name in self.files(commit):
-            content = _git(["show", f"{commit}:{name}"], self.root)
-            try:
-                documents.append(load_bytes(content, f"{revision}:{name}"))
-            except LoadError as exc:
-                problems.append(exc.problem)
+        for path, oid in snapshot.files:
+            name = names[path] if names else f"{label}{shown(path)}"
+            shown_names.append(name)
+            loaded = self._documents.get((oid, name))
+            if loaded is None:
+                _, content = self._objects.read(oid)
+                try:
+                    loaded = load_bytes(content, name)
+                except LoadError as exc:
+                    loaded = exc.problem
+                self._documents[(oid, name)] = loaded
+            if isinstance(loaded, Problem):
+                problems.append(loaded)
+            else:
+                documents.append(loaded)
+        return shown_names, documents, problems
+
+    def load(self, revision: str) -> tuple[str, list[Document], list[Problem]]:
+        """The record at a revision: (commit id, documents, problems of unreadable files).
+        Files are named `REVISION:path`."""
+        commit = self.commit(revision)
+        try:
+            snapshot = self.snapshot(commit)
+        except UsageError as exc:
+            raise UsageError(f"no record at {revision} ({commit[:12]}): {exc}") from None
+        _, documents, problems = self.documents(snapshot, f"{revision}:")
         return commit, documents, problems
 
-    def history(self) -> list[tuple[str, str, str]]:
-        """(commit, date, subject) of each commit that touched the record, oldest first."""
-        spec = self.folder or "."
+    def staged(self) -> Loaded:
+        """The record as staged for the next commit (the git index), its files named as
+        the work-tree files they stand for (relative to the working directory).
+
+        Raises UsageError when nothing of the record is staged, or a file of it is unmerged.
+        """
+        listing = _git(["ls-files", "--stage", "-z", "--full-name"], self.root)
+        index: Folder = {}
+        for entry in listing.split(b"\0"):
+            if not entry:
+                continue
+            meta, _, raw_path = entry.partition(b"\t")
+            mode, oid, stage = meta.decode("ascii").split()
+            path = _name(raw_path)
+            if stage != "0":
+                if self._inside(path):
+                    raise UsageError(f"{shown(path)} has merge conflicts; resolve them first")
+                continue
+            *folders, name = path.split("/")
+            node = index
+            for part in folders:
+                branch = node.setdefault(part, (TREE, {}))[1]
+                assert isinstance(branch, dict)
+                node = branch
+            # A sparse index holds whole folders as trees (mode 040000).
+            node[name] = (TREE if mode == "040000" else mode, oid)
         try:
-            out = _git(["log", "--reverse", "--format=%H%x00%cs%x00%s", "--", spec], self.root)
+            snapshot = self.snapshot_at(index)
+        except UsageError as exc:
+            raise UsageError(f"nothing of the record is staged: {exc}; git add it") from None
+        cwd = Path.cwd()
+        names = {path: shown(_relative(self.root / path, cwd)) for path, _ in snapshot.files}
+        loaded = Loaded(skipped=[(shown(_relative(self.root / p, cwd)), why)
+                                 for p, why in snapshot.skipped])  # fmt: skip
+        loaded.names, loaded.documents, loaded.problems = self.documents(snapshot, names=names)
+        return loaded
+
+    def _inside(self, path: str) -> bool:
+        return not self.folder or path == self.folder or path.startswith(self.folder + "/")
+
+    # -- history ----------------------------------------------------------------------------
+
+    def history(self) -> list[Commit]:
+        """The commits of HEAD's first-parent line that changed the record, oldest first.
+
+        Raises UsageError in a shallow clone (the history would be incomplete) and when HEAD
+        has no commit.
+        """
+        shallow = _git(["rev-parse", "--is-shallow-repository"], self.root).strip()
+        if shallow == b"true":
+            raise UsageError(
+                "the repository is a shallow clone, so its history is incomplete; fetch it in"
+                " full (git fetch --unshallow; in GitHub Actions, actions/checkout with"
+                " fetch-depth: 0)"
+            )
+        paths = {self.folder}
+        with contextlib.suppress(UsageError):  # no record at HEAD: its history may still be read
+            paths |= self.snapshot(self.commit("HEAD")).outside
+        args: list[str | bytes] = ["log", "--first-parent", "-z", "--no-show-signature"]
+        args += ["--format=%H%x00%cI%x00%s", "HEAD", "--", *map(_literal, sorted(paths))]
+        try:
+            out = _git(args, self.root)
         except _GitError as exc:
             raise UsageError(f"git log failed: {exc}") from None
-        entries = []
-        for line in out.decode("utf-8", "replace").splitlines():
-            commit, date, subject = line.split("\0", 2)
-            entries.append((commit, date, subject))
-        return entries
+        fields = out.split(b"\0") if out else []
+        commits = [
+            Commit(ids.decode("ascii"), time.decode("ascii"), subject.decode("utf-8", "replace"))
+            for ids, time, subject in zip(fields[::3], fields[1::3], fields[2::3], strict=False)
+        ]
+        commits.reverse()
+        return commits
+
+
+class _LinkLoop(Exception):
+    pass
+
+
+def _parse_tree(content: bytes, width: int) -> Folder:
+    """A tree object's entries: name -> (mode, object id); `width` is the id's byte length."""
+    entries: Folder = {}
+    at = 0
+    while at < len(content):
+        space = content.index(b" ", at)
+        nul = content.index(b"\0", space)
+        mode = content[at:space].decode("ascii")
+        entries[_name(content[space + 1 : nul])] = (mode, content[nul + 1 : nul + 1 + width].hex())
+        at = nul + 1 + width
+    return entries
+
+
+def _join(folder: tuple[str, ...], target: str) -> tuple[str, ...] | None:
+    """The path a symbolic link in `folder` leads to, from the root; None if it leaves it."""
+    if target.startswith("/"):
+        return None
+    parts = list(folder)
+    for part in target.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not parts:
+                return None
+            parts.pop()
+        else:
+            parts.append(part)
+    return tuple(parts)
+
+
+def _relative(path: Path, cwd: Path) -> str:
+    try:
+        return path.relative_to(cwd).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -90,7 +90,7 @@ def to_csv(listing: dict[str, Any], lang: str, catalogs: Path | None = None) -> 
     header = [_("Register"), _("System"), _("Legal entity"), _("Countries"), _("Purpose"),
               _("Transfer mechanism")]  # fmt: skip
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     for processor in listing["processors"]:
         mechanisms = "; ".join(f"{t['country']}: {t['safeguard']}" for t in processor["transfers"])

@@ -141,7 +141,8 @@ repos:
     hooks:
       - id: ropa-validate
         name: ropa validate
-        entry: ropa validate registers
+        # --staged: what is committed, not the files on disk (untracked ones included).
+        entry: ropa validate --staged registers
         language: system
         pass_filenames: false
         files: ^registers/

@@ -7,8 +7,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ropa import countries, schema
+from ropa import countries, files, schema
 from ropa.errors import UsageError
+from ropa.files import CATALOGS
 from ropa.loader import Document, LoadError, load_file
 from ropa.problem import Problem, Severity
 from ropa.progress import Progress
@@ -32,6 +33,8 @@ class Result:
     catalogs: Path | None = field(default=None, compare=False, repr=False)
     # The day the record was judged on (review dates, expiring adequacy decisions).
     today: datetime.date = field(default=datetime.date.min, compare=False, repr=False)
+    # Files below the record's folder left out of it, with why (named under --verbose).
+    skipped: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
 
     @property
     def errors(self) -> int:
@@ -59,54 +62,50 @@ def display_name(path: Path) -> str:
         return absolute.as_posix()
 
 
-CATALOGS = "locale"
-
-
 def catalog_folder(path: Path) -> Path:
     """Where the record at `path` keeps its own boilerplate catalogs: `locale/` in its folder,
     or beside a one-file record (absolute; it need not exist)."""
     return (path if path.is_dir() else path.parent).absolute() / CATALOGS
 
 
-def record_files(path: Path) -> list[Path]:
-    """The YAML files of a record: the file itself, or every *.yaml/*.yml below a folder
-    (except in its `locale/` catalog folder)."""
-    if path.is_file():
-        return [path]
-    if not path.is_dir():
-        raise UsageError(f"{path}: no such file or directory")
-    files = sorted(
-        p
-        for p in path.rglob("*")
-        if p.suffix in (".yaml", ".yml")
-        and p.is_file()
-        and not any(part.startswith(".") for part in p.relative_to(path).parts)
-        and p.relative_to(path).parts[0] != CATALOGS
-    )
-    if not files:
-        raise UsageError(f"{path}: no .yaml or .yml files found")
-    return files
-
-
 def load_record(
     path: Path, composer: str | None = None, progress: Progress | None = None
 ) -> tuple[list[str], list[Document], list[Problem]]:
     """Load every file of the record; files that cannot be read become problems."""
-    names: list[str] = []
-    documents: list[Document] = []
-    problems: list[Problem] = []
+    loaded = read(path, composer, progress)
+    return loaded.names, loaded.documents, loaded.problems
+
+
+@dataclass
+class Loaded:
+    """A record's files as read: their names (as problems show them), the documents that
+    could be read, a problem for each that could not, and the files left out, with why."""
+
+    names: list[str] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def read(path: Path, composer: str | None = None, progress: Progress | None = None) -> Loaded:
+    """Read the record at `path` in the work tree (see `ropa.files` for which files)."""
+    loaded = Loaded()
     progress = progress or Progress()
-    files = record_files(path)
-    sizes = [_size(file) for file in files]
+    listing = files.on_disk(path)
+    loaded.skipped = [
+        (display_name(Path(name)) + ("/" if name.endswith(os.sep) else ""), why)
+        for name, why in listing.skipped
+    ]
+    sizes = [_size(file) for file in listing.files]
     progress.start(sum(sizes))
-    for file, size in zip(files, sizes, strict=True):
-        names.append(display_name(file))
+    for file, size in zip(listing.files, sizes, strict=True):
+        loaded.names.append(display_name(file))
         try:
-            documents.append(load_file(file, names[-1], composer))
+            loaded.documents.append(load_file(file, loaded.names[-1], composer))
         except LoadError as exc:
-            problems.append(exc.problem)
+            loaded.problems.append(exc.problem)
         progress.advance(size)
-    return names, documents, problems
+    return loaded
 
 
 def _size(file: Path) -> int:
@@ -133,10 +132,22 @@ def validate(
     composer: str | None = None,
     progress: Progress | None = None,
 ) -> Result:
-    """Check a record: load errors, then schema errors, then (if the schema passes) rules."""
+    """Check the record at `path` in the work tree (see `check`)."""
+    return check(read(path, composer, progress), catalog_folder(path), on, progress)
+
+
+def check(
+    loaded: Loaded,
+    catalogs: Path,
+    on: datetime.date | None = None,
+    progress: Progress | None = None,
+) -> Result:
+    """Check a record as read: load errors, then schema errors, then (if the schema passes)
+    the rules, judged as of `on` (default: `today()`)."""
     progress = progress or Progress()
     on = on or today()
-    names, documents, problems = load_record(path, composer, progress)
+    documents = loaded.documents
+    problems = list(loaded.problems)
     unreadable = len(problems)
     for doc in documents:
         problems.extend(schema.check(doc))
@@ -147,14 +158,15 @@ def validate(
 
         progress.stage("Checking the rules")
         record = Record.assemble(documents)
-        record.catalogs = catalog_folder(path)
+        record.catalogs = catalogs
         context = rules.Context(record, countries.load(), on)
         problems.extend(rules.run(context))
     return Result(
-        files=tuple(names),
+        files=tuple(loaded.names),
         problems=tuple(sorted(set(problems))),
         unreadable=unreadable,
         documents=tuple(documents),
-        catalogs=catalog_folder(path),
+        catalogs=catalogs,
         today=on,
+        skipped=tuple(loaded.skipped),
     )

@@ -168,17 +168,22 @@ def test_pre_commit_hooks_pass_and_fail(tmp_path: Path) -> None:
     run("git", "init", "-q")
     shutil.copytree(ROOT / "registers", repo / "registers")
     run("git", "add", "-A")
-    # try-repo runs this checkout's .pre-commit-hooks.yaml, uncommitted changes included.
-    passing = run(pre_commit, "try-repo", str(ROOT), "ropa-validate", "--all-files")
+    # An untracked scratch file that does not even parse: the hook checks what is staged.
+    (repo / "registers" / "scratch.yaml").write_text("processors: [\n", encoding="utf-8")
+    # try-repo runs this checkout's .pre-commit-hooks.yaml, uncommitted changes included, on
+    # the staged files.
+    passing = run(pre_commit, "try-repo", str(ROOT), "ropa-validate")
     assert passing.returncode == 0, passing.stdout + passing.stderr
     assert "ropa validate" in passing.stdout and "Passed" in passing.stdout
+    run("git", "commit", "-qm", "record")
     broken = repo / "registers" / "processors.yaml"
     broken.write_text(broken.read_text().replace("mechanism: scc\n", "mechanism: adequacy\n", 1))
-    run("git", "add", "-A")
-    failing = run(pre_commit, "try-repo", str(ROOT), "ropa-validate", "--all-files")
+    run("git", "add", "registers/processors.yaml")
+    failing = run(pre_commit, "try-repo", str(ROOT), "ropa-validate")
     assert failing.returncode == 1
     assert "Failed" in failing.stdout
     assert "registers/processors.yaml" in failing.stdout and "ROPA203" in failing.stdout
+    assert "scratch.yaml" not in failing.stdout
 
 
 def test_readme_example_is_true() -> None:

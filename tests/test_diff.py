@@ -208,7 +208,7 @@ def test_more_material_changes(repo: Path, tmp_path: Path, monkeypatch: pytest.M
         (["nope", "HEAD"], "ropa: error: 'nope' is not a commit in {repo}\n"),
         (
             ["empty", "HEAD"],
-            "ropa: error: no record at {empty}: registers has no .yaml files there\n",
+            "ropa: error: no record at empty ({empty}): registers is not there\n",
         ),
         (
             ["--path", "/etc", "v0", "v1"],
@@ -216,7 +216,7 @@ def test_more_material_changes(repo: Path, tmp_path: Path, monkeypatch: pytest.M
         ),
         (
             ["--path", "docs", "v0", "v1"],
-            "ropa: error: no record at {v0}: docs has no .yaml files there\n",
+            "ropa: error: no record at v0 ({v0}): docs is not there\n",
         ),
         (["--", "-x", "HEAD"], "ropa: error: '-x' is not a git revision\n"),
     ],
@@ -239,8 +239,8 @@ def test_outside_a_repository_exits_2(tmp_path: Path, monkeypatch: pytest.Monkey
     result = runner.invoke(app, ["diff", "HEAD~1", "HEAD"])
     assert result.exit_code == 2
     assert result.stderr == (
-        f"ropa: error: {tmp_path}: not inside a git repository; run ropa diff in one,"
-        " or compare two folders\n"
+        f"ropa: error: {tmp_path}: not inside a git repository"
+        " (ropa diff also compares two folders)\n"
     )
 
 
@@ -308,21 +308,32 @@ def test_changelog_pages_and_atom_feed(
     feed = ElementTree.parse(out / "changelog.en.xml").getroot()
     assert feed.tag == "{http://www.w3.org/2005/Atom}feed"
     assert feed.findtext("a:id", namespaces=ns) == "https://askele.fi/privacy/changelog.en.xml"
-    assert feed.findtext("a:updated", namespaces=ns) == "2026-02-10T00:00:00Z"
+    assert feed.findtext("a:updated", namespaces=ns) == "2026-02-10T09:00:00+00:00"
     assert feed.findtext("a:title", namespaces=ns) == "Changes to the privacy policy of Askele Ab"
-    entries = feed.findall("a:entry", ns)
-    assert len(entries) == 1
+    # One entry per change, with the commit's time, an id from the commit and the item, and
+    # a link to the item's anchor on the page.
     calendly = _git(repo, "rev-parse", "v1")
-    assert entries[0].findtext("a:id", namespaces=ns) == f"urn:ropa:change:{calendly}"
-    assert entries[0].findtext("a:updated", namespaces=ns) == "2026-02-10T00:00:00Z"
+    entries = feed.findall("a:entry", ns)
+    assert [
+        (e.findtext("a:id", namespaces=ns), e.findtext("a:title", namespaces=ns),
+         e.findtext("a:updated", namespaces=ns), e.find("a:link", ns).get("href"))
+        for e in entries
+    ] == [
+        (f"tag:askele.fi,2026-02-10:change:{calendly}:1:en",
+         "New processor: Calendly (Calendly LLC), processing data in United States",
+         "2026-02-10T09:00:00+00:00",
+         f"https://askele.fi/privacy/changelog.en.html#change-{calendly[:12]}-1"),
+        (f"tag:askele.fi,2026-02-10:change:{calendly}:2:en",
+         "Customer register: now uses the processor Calendly",
+         "2026-02-10T09:00:00+00:00",
+         f"https://askele.fi/privacy/changelog.en.html#change-{calendly[:12]}-2"),
+    ]  # fmt: skip
     assert entries[0].findtext("a:content", namespaces=ns) == (
-        "- New processor: Calendly (Calendly LLC), processing data in United States\n"
-        "- Customer register: now uses the processor Calendly"
+        "New processor: Calendly (Calendly LLC), processing data in United States"
     )
-    assert (
-        entries[0].find("a:link", ns).get("href")
-        == "https://askele.fi/privacy/changelog.en.html#2026-02-10"
-    )
+    html = (out / "changelog.en.html").read_text()
+    for item in (1, 2):
+        assert f'<li id="change-{calendly[:12]}-{item}">' in html
     html = (out / "changelog.en.html").read_text()
     assert '<time datetime="2026-02-10">10 February 2026</time>' in html
     assert '<link rel="alternate" hreflang="fi" href="changelog.fi.html">' in html

@@ -134,7 +134,7 @@ def test_csv_cells_never_start_a_formula(tmp_path: Path) -> None:
     assert _render(record, out).exit_code == 0
     csv_text = (out / "processors.en.csv").read_bytes().decode("utf-8")
     assert (
-        'Customer register,Mailer,Mailer Oy,EU,"\'=HYPERLINK(""https://evil.example"")",\r\n'
+        'Customer register,Mailer,Mailer Oy,EU,"\'=HYPERLINK(""https://evil.example"")",\n'
         in csv_text
     )
 
