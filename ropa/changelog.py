@@ -60,8 +60,7 @@ def history(repository: Repository) -> History:
     first: Commit | None = None
     last: Commit | None = None
     found: list[Entry] = []
-    hidden: set[str] = set()
-    hidden_for: tuple[int, ...] = ()
+    references: dict[int, tuple[bool, tuple[set[str], ...]]] = {}
     for commit in repository.history():
         try:
             snapshot = repository.snapshot(commit.id)
@@ -77,39 +76,59 @@ def history(repository: Repository) -> History:
                 checked[id(doc)] = list(check(doc))
             problems += checked[id(doc)]
         if problems:
-            sys.stderr.write(f"ropa: skipped {commit.id[:12]}: the record cannot be read there\n")
+            first_problem = min(problems)
+            sys.stderr.write(
+                f"ropa: skipped {commit.id[:12]} ({commit.date}): the record cannot be read"
+                f" there: {first_problem.format()}\n"
+            )
             continue
         first = first or commit
         record = Record.assemble(documents)
         if previous is not None:
-            registers = tuple(id(register.data) for register in record.registers)
-            if registers != hidden_for:  # what is unpublished follows from the registers
-                hidden, hidden_for = unpublished(record), registers
-            material = tuple(
-                c for c in diff(previous, record, data) if c.material and _owner(c) not in hidden
-            )
+            material = tuple(c for c in diff(previous, record, data) if c.material)
+            if material:
+                hidden = unpublished(record, references)
+                material = tuple(c for c in material if _owner(c) not in hidden)
             if material:
                 found.append(Entry(commit, material))
         previous = record
     return History(list(reversed(found)), first, last)
 
 
-def unpublished(record: Record) -> set[str]:
+_PUBLISHED_VIA = (("processors", "processors"), ("recipients", "recipients"),
+                  ("sources", "sources"), ("data_categories", "personal_data"))  # fmt: skip
+
+
+def unpublished(
+    record: Record, cache: dict[int, tuple[bool, tuple[set[str], ...]]] | None = None
+) -> set[str]:
     """What the public notice leaves out, as change subjects ("registers/hr",
     "processors/payroll"): registers with `publish: false`, and catalogue entries that only
-    such registers use. The public change log says nothing of them either."""
+    such registers use. The public change log says nothing of them either.
+
+    `cache` keeps what each register (by the identity of its data) refers to, for a caller
+    that asks again of a record where few registers changed.
+    """
     from ropa.notice.context import references
 
-    hidden = {f"registers/{r.id}" for r in record.registers if r.get("publish", True) is False}
-    for catalogue, key in (("processors", "processors"), ("recipients", "recipients"),
-                           ("sources", "sources"), ("data_categories", "personal_data")):  # fmt: skip
-        users: dict[str, list[bool]] = {}
-        for register in record.registers:
-            for ref in references(register, key):
-                users.setdefault(ref, []).append(register.get("publish", True) is False)
-        for ref, flags in users.items():
-            if all(flags):
-                hidden.add(f"{catalogue}/{ref}")
+    cache = {} if cache is None else cache
+    hidden: set[str] = set()
+    users: list[dict[str, bool]] = [{} for _ in _PUBLISHED_VIA]
+    for register in record.registers:
+        known = cache.get(id(register.data))
+        if known is None:
+            known = cache[id(register.data)] = (
+                register.get("publish", True) is False,
+                tuple(set(references(register, key)) for _, key in _PUBLISHED_VIA),
+            )
+        private, refs = known
+        if private:
+            hidden.add(f"registers/{register.id}")
+        for found, ids in zip(users, refs, strict=True):
+            for ref in ids:
+                found[ref] = found.get(ref, True) and private
+    for (catalogue, _), found in zip(_PUBLISHED_VIA, users, strict=True):
+        hidden.update(f"{catalogue}/{ref}" for ref, private in found.items() if private)
     return hidden
 
 
@@ -207,15 +226,18 @@ def page(record: Record, log: History, lang: str) -> dict[str, Any]:
     each change with its anchor."""
     describer = Describer(record, lang)
     controller = record.controller.data if record.controller else {}
-    days: list[dict[str, Any]] = []
+    # One section per day, newest day first, even where commit times and the history's order
+    # disagree (a clock set wrong, a rebase); within a day, the history's order.
+    by_day: dict[str, list[dict[str, str]]] = {}
     for entry in log.entries:
-        if not days or days[-1]["iso"] != entry.date:
-            days.append({"date": describer.fmt.date(entry.date), "iso": entry.date,
-                         "id": f"date-{entry.date}", "changes": []})  # fmt: skip
-        days[-1]["changes"] += [
+        by_day.setdefault(entry.date, []).extend(
             {"id": anchor(entry, item), "text": describer.describe(change)}
             for item, change in enumerate(entry.changes, 1)
-        ]
+        )
+    days = [
+        {"date": describer.fmt.date(day), "iso": day, "id": f"date-{day}", "changes": changes}
+        for day, changes in sorted(by_day.items(), reverse=True)
+    ]
     return {
         "lang": lang,
         "languages": [{"code": c, "name": describer.fmt.language(c)} for c in record.languages],
@@ -270,7 +292,7 @@ def atom(record: Record, log: History, lang: str, base_url: str | None) -> bytes
     add(feed, "id", f"{base}/changelog.{lang}.xml" if base else tag(f"changelog:{lang}"))
     controller = describer.text(record.controller.get("name") if record.controller else "")
     add(feed, "title", _("Changes to the privacy policy of %(name)s") % {"name": controller})
-    newest = log.entries[0].commit if log.entries else log.last
+    newest = max((entry.commit for entry in log.entries), key=lambda c: c.time, default=log.last)
     if newest is None:
         raise UsageError("the record has no history in git to write a feed of")
     add(feed, "updated", newest.time)

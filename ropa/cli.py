@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime
 import enum
 import gc
+import os
+import shlex
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -18,7 +20,7 @@ from ropa import __version__
 
 if TYPE_CHECKING:
     from ropa.progress import Progress
-    from ropa.validate import Result
+    from ropa.validate import Loaded, Result
 
 app = typer.Typer(
     name="ropa",
@@ -171,7 +173,7 @@ def validate(
     raise typer.Exit(result.exit_code(strict))
 
 
-def _files_read(result: Result) -> None:
+def _files_read(result: Result | Loaded) -> None:
     """Under --verbose, name every file read and every file left out of the record."""
     from ropa.files import shown
 
@@ -187,21 +189,26 @@ def _progress() -> Progress:
     return for_terminal(_STATE["quiet"])
 
 
+def _check(path: Path, on: datetime.date | None, staged: bool, progress: Progress) -> Result:
+    """Validate the record at `path` in the work tree, or with `staged` as the git index
+    holds it (what the next commit will hold)."""
+    from ropa.validate import validate as run_validation
+
+    if not staged:
+        return run_validation(path, on, progress=progress)
+    from ropa.history import Repository
+    from ropa.validate import catalog_folder, check
+
+    return check(Repository.find(path).staged(), catalog_folder(path), on, progress)
+
+
 def _validated(path: Path, on: datetime.date | None = None, staged: bool = False) -> Result:
     """Validate with the progress bar, which is gone before anything is printed; with
     `staged`, the record as the git index holds it."""
-    from ropa.validate import validate as run_validation
 
     progress = _progress()
     try:
-        if staged:
-            from ropa.history import Repository
-            from ropa.validate import catalog_folder, check
-
-            loaded = Repository.find(path).staged()
-            result = check(loaded, catalog_folder(path), on, progress)
-        else:
-            result = run_validation(path, on, progress=progress)
+        result = _check(path, on, staged, progress)
     finally:
         progress.close()
     _files_read(result)
@@ -210,6 +217,10 @@ def _validated(path: Path, on: datetime.date | None = None, staged: bool = False
 
 def _split(value: str | None) -> list[str] | None:
     return [part.strip() for part in value.split(",") if part.strip()] if value else None
+
+
+def _nothing(check: bool) -> str:
+    return "the pages were not checked" if check else "nothing was rendered"
 
 
 def _differs(path: Path, content: bytes) -> bool:
@@ -272,6 +283,14 @@ def render(
             help="Write nothing; exit 1 if the files in --out differ from a fresh render.",
         ),
     ] = False,
+    staged: Annotated[
+        bool,
+        typer.Option(
+            "--staged",
+            help="Render the record as staged for the next commit (the git index), not the"
+            " files on disk: what the ropa-render-check pre-commit hook checks.",
+        ),
+    ] = False,
     explain: Annotated[
         bool,
         typer.Option(
@@ -303,7 +322,6 @@ def render(
     from ropa import reporters
     from ropa.errors import UsageError
     from ropa.record import Record
-    from ropa.validate import validate as run_validation
 
     on = _parse_date(today)
     formats = _split(output_format) or []
@@ -314,12 +332,12 @@ def render(
         raise _fail(f"--templates {templates}: not a folder")
     progress = _progress()
     try:
-        result = run_validation(path, on, progress=progress)
+        result = _check(path, on, staged, progress)
         _files_read(result)
         if result.errors or result.unreadable:
             progress.close()
             sys.stdout.write(reporters.text(result))
-            sys.stderr.write("ropa: the record has errors; nothing was rendered\n")
+            sys.stderr.write(f"ropa: the record has errors; {_nothing(check)}\n")
             raise typer.Exit(result.exit_code())
         rendering.check_out_dir(out, path)
         documents = list(result.documents)
@@ -371,7 +389,7 @@ def render(
             sys.stderr.write(
                 "ropa: the policy's review is overdue and the page states its review interval;"
                 " review the policy and update policy.last_updated, or pass --allow-overdue;"
-                " nothing was rendered\n"
+                f" {_nothing(check)}\n"
             )
             raise typer.Exit(1)
         progress.stage("Rendering the pages")
@@ -382,7 +400,8 @@ def render(
         if check:
             stale = [o.name for o in outputs + extra if _differs(out / o.name, o.content)]
             for name in stale:
-                sys.stderr.write(f"ropa: {out / name} is out of date\n")
+                state = "out of date" if (out / name).exists() else "missing"
+                sys.stderr.write(f"ropa: {out / name} is {state}\n")
             if stale:
                 sys.stderr.write("ropa: run ropa render to update the pages\n")
                 raise typer.Exit(1)
@@ -598,21 +617,23 @@ def _side(value: str, folder: Path, repository: object) -> tuple[str, object]:
     from ropa.errors import UsageError
     from ropa.history import Repository
     from ropa.record import Record
-    from ropa.validate import load_record
+    from ropa.validate import read
 
     if Path(value).is_dir():
-        _, documents, problems = load_record(Path(value))
+        loaded = read(Path(value))
         label = value
     else:
         assert isinstance(repository, Repository)
-        commit, documents, problems = repository.load(value)
+        commit, loaded = repository.load(value)
         label = f"{value} ({commit[:12]})"
-    for doc in documents:
+    _files_read(loaded)
+    problems = list(loaded.problems)
+    for doc in loaded.documents:
         problems.extend(schema.check(doc))
     if problems:
         sys.stderr.write("".join(p.format() + "\n" for p in sorted(problems)))
         raise UsageError(f"the record at {label} cannot be read; fix the problems above")
-    return label, Record.assemble(documents)
+    return label, Record.assemble(loaded.documents)
 
 
 @app.command(epilog="Exit codes: 0 no material change, 1 material changes, 2 usage or input error.")
@@ -620,7 +641,11 @@ def diff(
     old: Annotated[str, typer.Argument(help="The old version: a git revision or a folder.")],
     new: Annotated[str, typer.Argument(help="The new version: a git revision or a folder.")],
     path: Annotated[
-        Path, typer.Option("--path", help="The record's folder in the repository, for revisions.")
+        Path,
+        typer.Option(
+            "--path",
+            help="The record's folder (relative to the current folder), for revisions.",
+        ),
     ] = Path("registers"),
     output_format: Annotated[
         DiffFormat, typer.Option("--format", "-f", help="text, md or json.")
@@ -772,11 +797,18 @@ def changelog(
     from ropa.rules.languages import language_problems
     from ropa.validate import catalog_folder
 
-    if base_url is not None and not base_url.startswith("https://"):
-        raise _fail(f"--base-url {base_url!r} must start with https://")
+    if base_url is not None and (
+        not base_url.startswith("https://") or any(c in base_url for c in "?# \t\n")
+    ):
+        raise _fail(
+            f"--base-url {base_url!r} must be an https:// address of the folder the pages are"
+            " published in, without ? or #"
+        )
     try:
         repository = Repository.find(path)
-        _, documents, problems = repository.load("HEAD")
+        _, loaded = repository.load("HEAD")
+        _files_read(loaded)
+        documents, problems = loaded.documents, loaded.problems
         if problems:
             raise UsageError("the record at HEAD cannot be read; run ropa validate")
         record = Record.assemble(documents)
@@ -835,7 +867,12 @@ def init(
         typer.Option("--lang", help="Comma-separated languages of your policy, from sv, fi, en."),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Overwrite files that already exist.")
+        bool,
+        typer.Option(
+            "--force",
+            help="Overwrite record files that already exist (never an existing"
+            " .pre-commit-config.yaml).",
+        ),
     ] = False,
 ) -> None:
     """Create a minimal, valid, commented record: controller, one register, one processor.
@@ -889,9 +926,26 @@ def init(
     for name, content in files.items():
         target = folder / name
         written += write_all([Output(target.name, content.encode("utf-8"))], target.parent)
+    # The hook belongs where pre-commit reads it: the repository's root (or the new folder,
+    # which may become one), naming the record from there. An existing configuration is the
+    # user's own and is never replaced.
+    from ropa.workspace import repository_root
+
+    record = (folder / "registers").absolute()
+    top = repository_root(folder.absolute()) or folder.absolute()
+    config = top / ".pre-commit-config.yaml"
+    if config.exists():
+        kept = f"left {config} as it is; to check the record before each commit, see docs/ci.md"
+    else:
+        relative = os.path.relpath(record, top).replace(os.sep, "/")
+        hook = scaffold.precommit_config(relative)
+        written += write_all([Output(config.name, hook.encode("utf-8"))], config.parent)
+        kept = ""
     for target in written:
         _info(f"wrote {target}\n")
-    _info(f"next: ropa validate {folder / 'registers'}\n")
+    if kept:
+        _info(f"{kept}\n")
+    _info(f"next: ropa validate {shlex.quote(str(folder / 'registers'))}\n")
 
 
 @app.command()

@@ -43,6 +43,8 @@ class Listing:
 
     files: list[Path] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    # Record files that cannot be read at all: a link that leads nowhere (path, reason).
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
 
 
 def on_disk(path: Path) -> Listing:
@@ -92,8 +94,10 @@ def _walk(
             is_dir = entry.is_dir()  # follows symbolic links
             is_file = not is_dir and entry.is_file()
         except OSError as exc:
-            why = "a broken symbolic link or a link loop" if entry.is_symlink() else None
-            listing.skipped.append((str(child), why or f"cannot be read: {exc.strerror}"))
+            if entry.is_symlink():
+                _broken(child, parts, listing)
+            else:
+                listing.skipped.append((str(child), f"cannot be read: {exc.strerror}"))
             continue
         if is_dir:
             # A hidden or catalog folder is named, not walked (it may be .git).
@@ -109,6 +113,18 @@ def _walk(
             else:
                 listing.skipped.append((str(child), reason))
         elif entry.is_symlink():
-            listing.skipped.append((str(child), "a broken symbolic link or a link loop"))
+            _broken(child, parts, listing)
         else:
             listing.skipped.append((str(child), "not a regular file"))
+
+
+BROKEN_LINK = "a symbolic link that leads nowhere (a broken link or a loop of links)"
+
+
+def _broken(child: Path, parts: tuple[str, ...], listing: Listing) -> None:
+    """A link that leads nowhere: a problem where it has a record file's name (the record
+    would silently lack it), else left out."""
+    if skip_reason(parts) is None:
+        listing.unreadable.append((str(child), BROKEN_LINK))
+    else:
+        listing.skipped.append((str(child), BROKEN_LINK))

@@ -17,6 +17,7 @@ the checked-out branch are never changed.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import os
 import subprocess
 import weakref
@@ -28,7 +29,7 @@ from ropa.errors import UsageError
 from ropa.files import shown, skip_reason
 from ropa.loader import Document, LoadError, load_bytes
 from ropa.problem import Problem
-from ropa.validate import Loaded
+from ropa.validate import Loaded, unreadable
 
 TREE, LINK, GITLINK = "40000", "120000", "160000"
 MAX_LINKS = 40  # symbolic links followed for one path, as the operating system allows
@@ -142,12 +143,12 @@ class Commit:
     """One commit of the first-parent line that changed the record."""
 
     id: str
-    time: str  # the committer's time, ISO 8601 with its offset: 2025-04-01T10:00:00+02:00
+    time: str  # the commit's time in UTC, RFC 3339: 2025-04-01T08:00:00Z
     subject: str
 
     @property
     def date(self) -> str:
-        """The committer's calendar day, YYYY-MM-DD."""
+        """The commit's day in UTC, YYYY-MM-DD (one calendar for commits made anywhere)."""
         return self.time[:10]
 
 
@@ -159,6 +160,8 @@ class Snapshot:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     # Paths outside the record's folder that its symbolic links lead to.
     outside: set[str] = field(default_factory=set)
+    # Record files that cannot be read: links that lead nowhere (path, reason).
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
 
 
 class Repository:
@@ -174,6 +177,7 @@ class Repository:
         self._objects = _Objects(root)
         self._trees: dict[str, Folder] = {}
         self._documents: dict[tuple[str, str], Document | Problem] = {}
+        self._snapshots: dict[str, Snapshot | UsageError] = {}
 
     @classmethod
     def find(cls, record: Path) -> Repository:
@@ -203,7 +207,8 @@ class Repository:
         try:
             found = _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], self.root)
         except _GitError:
-            raise UsageError(f"{revision!r} is not a commit in {self.root}") from None
+            shallow = " (the clone is shallow: fetch its full history)" if self._shallow() else ""
+            raise UsageError(f"{revision!r} is not a commit in {self.root}{shallow}") from None
         return found.decode("ascii").strip()
 
     # -- trees ------------------------------------------------------------------------------
@@ -229,7 +234,8 @@ class Repository:
         self, root: Ref, parts: tuple[str, ...], links: int = 0
     ) -> tuple[str, Ref, tuple[str, ...]] | None:
         """(mode, object, real path) at `parts` below `root`, following symbolic links
-        inside the tree; None when nothing is there or a link leaves the repository."""
+        inside the tree; None when nothing is there. Raises `_Nowhere` with the reason when
+        a symbolic link on the way leads nowhere git can follow."""
         node: Ref = root
         mode = TREE
         for index, part in enumerate(parts):
@@ -237,16 +243,21 @@ class Repository:
                 return None
             entry = self._tree(node).get(part)
             if entry is None:
+                if links:
+                    raise _Nowhere("a broken symbolic link (nothing is where it leads)")
                 return None
             mode, node = entry
             if mode == LINK:
                 if links >= MAX_LINKS:
-                    raise _LinkLoop
+                    raise _Nowhere("a loop of symbolic links")
                 assert isinstance(node, str)
                 target = _name(self._objects.read(node)[1])
                 joined = _join(parts[:index], target)
                 if joined is None:
-                    return None
+                    raise _Nowhere(
+                        f"a symbolic link to {shown(target)}, outside the repository (git holds"
+                        " only the link, not the file)"
+                    )
                 return self._lookup(root, joined + parts[index + 1 :], links + 1)
         return mode, node, parts
 
@@ -259,8 +270,8 @@ class Repository:
         snapshot = Snapshot()
         try:
             found = self._lookup(root, folder)
-        except _LinkLoop:
-            found = None
+        except _Nowhere as exc:
+            raise UsageError(f"{shown(self.folder or '.')} is {exc}") from None
         if found is None:
             raise UsageError(f"{shown(self.folder or '.')} is not there")
         mode, node, real = found
@@ -296,11 +307,14 @@ class Repository:
             if mode == LINK:
                 try:
                     found = self._lookup(root, path)
-                except _LinkLoop:
-                    found = None
-                if found is None:
-                    snapshot.skipped.append((shown_path, "a broken symbolic link or a link loop"))
+                except _Nowhere as exc:
+                    # A record file that leads nowhere is a problem: the record would lack it.
+                    named = skip_reason(parts) is None
+                    (snapshot.unreadable if named else snapshot.skipped).append(
+                        ("/".join(path) if named else shown_path, str(exc))
+                    )
                     continue
+                assert found is not None  # a link's own entry is there
                 mode, child, target = found
                 if target[: len(top)] != top:
                     snapshot.outside.add("/".join(target))
@@ -322,7 +336,16 @@ class Repository:
 
     def snapshot(self, commit: str) -> Snapshot:
         """The record's files at a commit; UsageError when it has none there."""
-        return self.snapshot_at(self._root_tree(commit))
+        cached = self._snapshots.get(commit)
+        if cached is None:
+            try:
+                cached = self.snapshot_at(self._root_tree(commit))
+            except UsageError as exc:
+                cached = exc
+            self._snapshots[commit] = cached
+        if isinstance(cached, UsageError):
+            raise cached
+        return cached
 
     # -- documents --------------------------------------------------------------------------
 
@@ -336,7 +359,10 @@ class Repository:
         """
         shown_names: list[str] = []
         documents: list[Document] = []
-        problems: list[Problem] = []
+        problems: list[Problem] = [
+            unreadable(names[path] if names else f"{label}{shown(path)}", why)
+            for path, why in snapshot.unreadable
+        ]
         for path, oid in snapshot.files:
             name = names[path] if names else f"{label}{shown(path)}"
             shown_names.append(name)
@@ -354,16 +380,18 @@ class Repository:
                 documents.append(loaded)
         return shown_names, documents, problems
 
-    def load(self, revision: str) -> tuple[str, list[Document], list[Problem]]:
-        """The record at a revision: (commit id, documents, problems of unreadable files).
-        Files are named `REVISION:path`."""
+    def load(self, revision: str) -> tuple[str, Loaded]:
+        """The record at a revision: its commit id, and its files as read (named
+        `REVISION:path`; unreadable files are problems, left-out files are listed)."""
         commit = self.commit(revision)
         try:
             snapshot = self.snapshot(commit)
         except UsageError as exc:
             raise UsageError(f"no record at {revision} ({commit[:12]}): {exc}") from None
-        _, documents, problems = self.documents(snapshot, f"{revision}:")
-        return commit, documents, problems
+        label = f"{revision}:"
+        loaded = Loaded(skipped=[(f"{label}{path}", why) for path, why in snapshot.skipped])
+        loaded.names, loaded.documents, loaded.problems = self.documents(snapshot, label)
+        return commit, loaded
 
     def staged(self) -> Loaded:
         """The record as staged for the next commit (the git index), its files named as
@@ -396,7 +424,8 @@ class Repository:
         except UsageError as exc:
             raise UsageError(f"nothing of the record is staged: {exc}; git add it") from None
         cwd = Path.cwd()
-        names = {path: shown(_relative(self.root / path, cwd)) for path, _ in snapshot.files}
+        paths = [path for path, _ in snapshot.files + snapshot.unreadable]
+        names = {path: shown(_relative(self.root / path, cwd)) for path in paths}
         loaded = Loaded(skipped=[(shown(_relative(self.root / p, cwd)), why)
                                  for p, why in snapshot.skipped])  # fmt: skip
         loaded.names, loaded.documents, loaded.problems = self.documents(snapshot, names=names)
@@ -408,38 +437,57 @@ class Repository:
     # -- history ----------------------------------------------------------------------------
 
     def history(self) -> list[Commit]:
-        """The commits of HEAD's first-parent line that changed the record, oldest first.
+        """The commits of HEAD's first-parent line that may have changed the record, oldest
+        first: those that changed its folder, or every commit when a version of the record
+        has a symbolic link to a file outside its folder (a change there is a change to the
+        record too).
 
         Raises UsageError in a shallow clone (the history would be incomplete) and when HEAD
         has no commit.
         """
-        shallow = _git(["rev-parse", "--is-shallow-repository"], self.root).strip()
-        if shallow == b"true":
+        if self._shallow():
             raise UsageError(
                 "the repository is a shallow clone, so its history is incomplete; fetch it in"
                 " full (git fetch --unshallow; in GitHub Actions, actions/checkout with"
                 " fetch-depth: 0)"
             )
-        paths = {self.folder}
-        with contextlib.suppress(UsageError):  # no record at HEAD: its history may still be read
-            paths |= self.snapshot(self.commit("HEAD")).outside
+        commits = self._log([self.folder])
+        for commit in commits:
+            with contextlib.suppress(UsageError):  # no record at this commit
+                if self.snapshot(commit.id).outside:
+                    return self._log(None)
+        return commits
+
+    def _shallow(self) -> bool:
+        return _git(["rev-parse", "--is-shallow-repository"], self.root).strip() == b"true"
+
+    def _log(self, paths: list[str] | None) -> list[Commit]:
+        """HEAD's first-parent line, oldest first; only commits that changed `paths`."""
         args: list[str | bytes] = ["log", "--first-parent", "-z", "--no-show-signature"]
-        args += ["--format=%H%x00%cI%x00%s", "HEAD", "--", *map(_literal, sorted(paths))]
+        args += ["--format=%H%x00%ct%x00%s", "HEAD"]
+        if paths is not None:
+            args += ["--", *map(_literal, paths)]
         try:
             out = _git(args, self.root)
         except _GitError as exc:
             raise UsageError(f"git log failed: {exc}") from None
         fields = out.split(b"\0") if out else []
         commits = [
-            Commit(ids.decode("ascii"), time.decode("ascii"), subject.decode("utf-8", "replace"))
-            for ids, time, subject in zip(fields[::3], fields[1::3], fields[2::3], strict=False)
+            Commit(ids.decode("ascii"), _utc(int(seconds)), subject.decode("utf-8", "replace"))
+            for ids, seconds, subject in zip(fields[::3], fields[1::3], fields[2::3], strict=False)
         ]
         commits.reverse()
         return commits
 
 
-class _LinkLoop(Exception):
-    pass
+def _utc(seconds: int) -> str:
+    """A commit time as RFC 3339 in UTC: 2025-04-01T08:00:00Z."""
+    moment = datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class _Nowhere(Exception):
+    """A symbolic link that git cannot follow; the message says why."""
 
 
 def _parse_tree(content: bytes, width: int) -> Folder:

@@ -304,9 +304,16 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def check_out_dir(out_dir: Path, record_path: Path) -> None:
-    """Refuse an output folder that is, or lies inside, the record's own folder."""
+    """Refuse an output folder that is, or lies inside, the record's own folder (for a
+    one-file record: the file itself, or its catalog folder beside it)."""
+    from ropa.validate import catalog_folder
+
     out = out_dir.resolve()
     source = record_path.resolve()
-    source_dir = source if source.is_dir() else source.parent
-    if out == source_dir or source_dir in out.parents or out in (Path("/"), Path.home()):
+    if source.is_dir():
+        inside = out == source or source in out.parents
+    else:
+        catalogs = catalog_folder(record_path).resolve()
+        inside = out in (source, catalogs) or catalogs in out.parents
+    if inside or out in (Path("/"), Path.home()):
         raise UsageError(f"--out {out_dir}: choose a folder outside the record ({record_path})")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 
 from ropa import resources
 
@@ -52,7 +53,8 @@ def _text(key: str, languages: list[str], indent: int) -> str:
 
 
 def record_files(company: str, country: str, languages: list[str], today: str) -> dict[str, str]:
-    """The files of a new record, by path relative to the project folder."""
+    """The files of a new record, by path relative to the project folder (the pre-commit
+    configuration is `precommit_config`, written where the repository's root is)."""
     name = json.dumps(company, ensure_ascii=False)
     domain = "example.com"
     header = "# yaml-language-server: $schema=../ropa.schema.json\n"
@@ -135,18 +137,6 @@ registers:
     retention:
       - until: end_of_contract
 """
-    precommit = """# Checks the record before every commit (https://pre-commit.com).
-repos:
-  - repo: local
-    hooks:
-      - id: ropa-validate
-        name: ropa validate
-        # --staged: what is committed, not the files on disk (untracked ones included).
-        entry: ropa validate --staged registers
-        language: system
-        pass_filenames: false
-        files: ^registers/
-"""
     return {
         "registers/controller.yaml": controller,
         "registers/processors.yaml": processors,
@@ -154,5 +144,23 @@ repos:
         "ropa.schema.json": (resources.shipped("schemas") / "ropa.schema.json").read_text(
             encoding="utf-8"
         ),
-        ".pre-commit-config.yaml": precommit,
     }
+
+
+def precommit_config(record: str) -> str:
+    """A `.pre-commit-config.yaml` that validates the record at `record` (its folder relative
+    to the repository's root, in / form) as staged, before every commit."""
+    entry = json.dumps(f"ropa validate --staged {shlex.quote(record)}", ensure_ascii=False)
+    return f"""# Checks the record before every commit (https://pre-commit.com).
+repos:
+  - repo: local
+    hooks:
+      - id: ropa-validate
+        name: ropa validate
+        # --staged: what is committed, not the files on disk (untracked ones included);
+        # always_run: a commit that only deletes a record file changes the record too.
+        entry: {entry}
+        language: system
+        pass_filenames: false
+        always_run: true
+"""

@@ -10,7 +10,7 @@ from pathlib import Path
 from ropa import countries, files, schema
 from ropa.errors import UsageError
 from ropa.files import CATALOGS
-from ropa.loader import Document, LoadError, load_file
+from ropa.loader import RULE_DOCUMENT, Document, LoadError, load_file
 from ropa.problem import Problem, Severity
 from ropa.progress import Progress
 from ropa.record import Record
@@ -86,6 +86,11 @@ class Loaded:
     problems: list[Problem] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
+    @property
+    def files(self) -> list[str]:
+        """The names of the files read, as `Result.files` has them."""
+        return self.names
+
 
 def read(path: Path, composer: str | None = None, progress: Progress | None = None) -> Loaded:
     """Read the record at `path` in the work tree (see `ropa.files` for which files)."""
@@ -96,6 +101,8 @@ def read(path: Path, composer: str | None = None, progress: Progress | None = No
         (display_name(Path(name)) + ("/" if name.endswith(os.sep) else ""), why)
         for name, why in listing.skipped
     ]
+    for name, why in listing.unreadable:
+        loaded.problems.append(unreadable(display_name(Path(name)), why))
     sizes = [_size(file) for file in listing.files]
     progress.start(sum(sizes))
     for file, size in zip(listing.files, sizes, strict=True):
@@ -106,6 +113,11 @@ def read(path: Path, composer: str | None = None, progress: Progress | None = No
             loaded.problems.append(exc.problem)
         progress.advance(size)
     return loaded
+
+
+def unreadable(name: str, why: str) -> Problem:
+    """The problem of a record file that cannot be read at all (exit 2)."""
+    return Problem(name, 1, 1, Severity.ERROR, RULE_DOCUMENT, f"cannot read file: {why}")
 
 
 def _size(file: Path) -> int:

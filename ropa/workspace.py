@@ -26,15 +26,17 @@ def repository_root(start: Path) -> Path | None:
 
 def root_relative(name: str) -> str:
     """`name` as problems show a file (relative to the working directory, or absolute) made
-    relative to the repository root around the working directory, in POSIX form
+    relative to the root of the repository that holds it, in POSIX form
     (`privacy records/registers/processors.yaml`), through any symbolic link to the file it
     leads to when that is in the repository; unchanged outside a repository or for a file
     outside it. The file need not exist; OSError only when the working directory is gone."""
     cwd = Path.cwd()
-    root = repository_root(cwd)
+    lexical = Path(os.path.normpath(cwd / name))
+    # The file's own repository, wherever ropa runs (actions/checkout with `path:` puts the
+    # repository below the workspace).
+    root = repository_root(lexical.parent)
     if root is None:
         return name
-    lexical = Path(os.path.normpath(cwd / name))
     candidates = [lexical]
     # GitHub shows no result in a file reached through a symbolic link ("Resolving symlinks
     # before generating SARIF results" in its SARIF documentation), so prefer the file the

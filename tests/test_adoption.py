@@ -184,6 +184,33 @@ def test_pre_commit_hooks_pass_and_fail(tmp_path: Path) -> None:
     assert "Failed" in failing.stdout
     assert "registers/processors.yaml" in failing.stdout and "ROPA203" in failing.stdout
     assert "scratch.yaml" not in failing.stdout
+    # A commit that only deletes a record file matches no file pattern; the hook runs anyway.
+    run("git", "reset", "-q")
+    run("git", "checkout", "-q", "--", "registers/processors.yaml")
+    assert run("git", "rm", "-q", "registers/processors.yaml").returncode == 0
+    deleting = run(pre_commit, "try-repo", str(ROOT), "ropa-validate")
+    assert deleting.returncode == 1, deleting.stdout
+    assert "ROPA101" in deleting.stdout
+
+
+def test_init_in_a_subfolder_of_a_repository(tmp_path: Path) -> None:
+    """The hook goes where pre-commit reads it, naming the record from the root; a
+    configuration the user already has is never replaced."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    folder = tmp_path / "compliance" / "Privacy Records"
+    result = runner.invoke(app, ["init", str(folder), "--company", "A Ltd", "--lang", "en"])
+    assert result.exit_code == 0, result.stderr
+    config = (tmp_path / ".pre-commit-config.yaml").read_text()
+    assert "entry: \"ropa validate --staged 'compliance/Privacy Records/registers'\"" in config
+    assert not (folder / ".pre-commit-config.yaml").exists()
+    assert result.stderr.endswith(f"next: ropa validate '{folder}/registers'\n")
+    (tmp_path / ".pre-commit-config.yaml").write_text("repos: []\n")
+    again = runner.invoke(
+        app, ["init", str(tmp_path / "other"), "--company", "B Ltd", "--lang", "en"]
+    )
+    assert again.exit_code == 0
+    assert (tmp_path / ".pre-commit-config.yaml").read_text() == "repos: []\n"
+    assert f"left {tmp_path / '.pre-commit-config.yaml'} as it is" in again.stderr
 
 
 def test_readme_example_is_true() -> None:

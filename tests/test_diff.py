@@ -34,7 +34,7 @@ CALENDLY_USE = """      - processor: calendly
 """
 
 
-def _git(repo: Path, *args: str, date: str = "2026-01-01T12:00:00+00:00") -> str:
+def _git(repo: Path, *args: str, date: str = "2026-01-01T12:00:00Z") -> str:
     env = {
         **os.environ,
         "GIT_AUTHOR_NAME": "DPO", "GIT_AUTHOR_EMAIL": "dpo@example.com",
@@ -59,7 +59,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _git(repo, "init", "-q", "-b", "main")
     (repo / "README.md").write_text("policy repo\n")
     _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "start", date="2025-12-01T12:00:00+00:00")
+    _git(repo, "commit", "-q", "-m", "start", date="2025-12-01T12:00:00Z")
     _git(repo, "tag", "empty")
     registers = repo / "registers"
     shutil.copytree(ROOT / "registers", registers)
@@ -67,9 +67,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _edit(registers / "customers.yaml", CALENDLY_USE, "")
     _edit(registers / "customers.yaml", "sv: Fakturering", "sv: Fakturerng")
     _git(repo, "add", "-A")
-    _git(
-        repo, "commit", "-q", "-m", "Record as of the 2022 policy", date="2026-01-05T09:00:00+00:00"
-    )
+    _git(repo, "commit", "-q", "-m", "Record as of the 2022 policy", date="2026-01-05T09:00:00Z")
     _git(repo, "tag", "v0")
     _edit(
         registers / "processors.yaml",
@@ -81,7 +79,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "      - processor: bi-book",
         CALENDLY_USE + "      - processor: bi-book",
     )
-    _git(repo, "commit", "-q", "-am", "Add Calendly", date="2026-02-10T09:00:00+00:00")
+    _git(repo, "commit", "-q", "-am", "Add Calendly", date="2026-02-10T09:00:00Z")
     _git(repo, "tag", "v1")
     _edit(registers / "processors.yaml", "    countries: [EU, US, AU]\n    transfers:\n      - country: US\n        mechanism: scc\n",
           "    countries: [AU]\n    transfers:\n")  # fmt: skip
@@ -91,14 +89,14 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "-q",
         "-am",
         "ActiveCampaign moves to Australia only",
-        date="2026-03-15T09:00:00+00:00",
+        date="2026-03-15T09:00:00Z",
     )
     _git(repo, "tag", "v2")
     _edit(registers / "marketing.yaml", "        period: 24\n", "        period: 12\n")
-    _git(repo, "commit", "-q", "-am", "Shorten lead retention", date="2026-04-20T09:00:00+00:00")
+    _git(repo, "commit", "-q", "-am", "Shorten lead retention", date="2026-04-20T09:00:00Z")
     _git(repo, "tag", "v3")
     _edit(registers / "customers.yaml", "sv: Fakturerng", "sv: Fakturering")
-    _git(repo, "commit", "-q", "-am", "Fix a Swedish typo", date="2026-05-25T09:00:00+00:00")
+    _git(repo, "commit", "-q", "-am", "Fix a Swedish typo", date="2026-05-25T09:00:00Z")
     _git(repo, "tag", "v4")
     return repo
 
@@ -308,7 +306,7 @@ def test_changelog_pages_and_atom_feed(
     feed = ElementTree.parse(out / "changelog.en.xml").getroot()
     assert feed.tag == "{http://www.w3.org/2005/Atom}feed"
     assert feed.findtext("a:id", namespaces=ns) == "https://askele.fi/privacy/changelog.en.xml"
-    assert feed.findtext("a:updated", namespaces=ns) == "2026-02-10T09:00:00+00:00"
+    assert feed.findtext("a:updated", namespaces=ns) == "2026-02-10T09:00:00Z"
     assert feed.findtext("a:title", namespaces=ns) == "Changes to the privacy policy of Askele Ab"
     # One entry per change, with the commit's time, an id from the commit and the item, and
     # a link to the item's anchor on the page.
@@ -321,11 +319,11 @@ def test_changelog_pages_and_atom_feed(
     ] == [
         (f"tag:askele.fi,2026-02-10:change:{calendly}:1:en",
          "New processor: Calendly (Calendly LLC), processing data in United States",
-         "2026-02-10T09:00:00+00:00",
+         "2026-02-10T09:00:00Z",
          f"https://askele.fi/privacy/changelog.en.html#change-{calendly[:12]}-1"),
         (f"tag:askele.fi,2026-02-10:change:{calendly}:2:en",
          "Customer register: now uses the processor Calendly",
-         "2026-02-10T09:00:00+00:00",
+         "2026-02-10T09:00:00Z",
          f"https://askele.fi/privacy/changelog.en.html#change-{calendly[:12]}-2"),
     ]  # fmt: skip
     assert entries[0].findtext("a:content", namespaces=ns) == (
@@ -345,7 +343,13 @@ def test_changelog_refuses_a_plain_http_base_url(
     monkeypatch.chdir(repo)
     result = runner.invoke(app, ["changelog", "--out", str(tmp_path), "--base-url", "http://x"])
     assert result.exit_code == 2
-    assert result.stderr == "ropa: error: --base-url 'http://x' must start with https://\n"
+    assert result.stderr == (
+        "ropa: error: --base-url 'http://x' must be an https:// address of the folder the pages"
+        " are published in, without ? or #\n"
+    )
+    for url in ("https://x.example/p?x=1", "https://x.example/p#top"):
+        result = runner.invoke(app, ["changelog", "--out", str(tmp_path), "--base-url", url])
+        assert result.exit_code == 2
 
 
 def test_render_links_the_changelog_and_dates_the_policy_from_git(
@@ -390,18 +394,18 @@ def test_the_public_change_log_says_nothing_of_unpublished_registers(
     _git(repo, "init", "-q", "-b", "main")
     shutil.copytree(ROOT / "tests" / "orgs" / "norrhalsa" / "registers", repo / "registers")
     _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "Record", date="2026-01-05T09:00:00+00:00")
+    _git(repo, "commit", "-q", "-m", "Record", date="2026-01-05T09:00:00Z")
     hr = repo / "registers" / "hr.yaml"
     _edit(hr, "    recipients: [skatteverket, forsakringskassan, trade-union, pension-insurer, auditors]",
           "    recipients: [skatteverket, forsakringskassan, trade-union, pension-insurer, auditors, ivo]")  # fmt: skip
-    _git(repo, "commit", "-q", "-am", "HR: report to IVO", date="2026-02-05T09:00:00+00:00")
+    _git(repo, "commit", "-q", "-am", "HR: report to IVO", date="2026-02-05T09:00:00Z")
     customers = repo / "registers" / "customers.yaml"
     text = customers.read_text(encoding="utf-8")
     assert "    recipients: [" in text
     customers.write_text(
         text.replace("    recipients: [", "    recipients: [trade-union, ", 1), encoding="utf-8"
     )
-    _git(repo, "commit", "-q", "-am", "Customers: union", date="2026-03-05T09:00:00+00:00")
+    _git(repo, "commit", "-q", "-am", "Customers: union", date="2026-03-05T09:00:00Z")
     out = tmp_path / "site"
     monkeypatch.chdir(repo)
     result = runner.invoke(app, ["changelog", "--out", str(out)])

@@ -32,7 +32,7 @@ def _today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
 
 
-def git(repo: Path, *args: str, date: str = "2025-01-01T10:00:00+00:00") -> str:
+def git(repo: Path, *args: str, date: str = "2025-01-01T10:00:00Z") -> str:
     env = {
         **os.environ,
         "GIT_AUTHOR_NAME": "DPO", "GIT_AUTHOR_EMAIL": "dpo@example.com",
@@ -75,7 +75,7 @@ def test_hidden_parent_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "one")
     append(repo / ".privacy/registers/processors.yaml", case / "added-processor.yaml.txt")
-    git(repo, "commit", "-qam", "two", date="2025-02-01T10:00:00+00:00")
+    git(repo, "commit", "-qam", "two", date="2025-02-01T10:00:00Z")
     monkeypatch.chdir(repo)
     result = runner.invoke(app, ["diff", "HEAD~1", "HEAD", "--path", ".privacy/registers"])
     assert result.exit_code == 1, result.stderr
@@ -103,15 +103,15 @@ def test_merged_branch_is_announced_once_when_it_reaches_main(
     git(repo, "commit", "-qm", "base")
     git(repo, "checkout", "-qb", "feature")
     append(repo / "registers/processors.yaml", case / "alpha.yaml.txt")
-    git(repo, "commit", "-qam", "add alpha", date="2025-02-01T10:00:00+00:00")
+    git(repo, "commit", "-qam", "add alpha", date="2025-02-01T10:00:00Z")
     git(repo, "checkout", "-q", "main")
     append(repo / "registers/processors.yaml", case / "beta.yaml.txt")
-    git(repo, "commit", "-qam", "add beta", date="2025-03-01T10:00:00+00:00")
+    git(repo, "commit", "-qam", "add beta", date="2025-03-01T10:00:00Z")
     subprocess.run(["git", "merge", "-q", "--no-commit", "feature"], cwd=repo, capture_output=True)
     git(repo, "checkout", "-q", "main", "--", "registers/processors.yaml")
     append(repo / "registers/processors.yaml", case / "alpha.yaml.txt")
     git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "merge feature", date="2025-04-01T10:00:00+00:00")
+    git(repo, "commit", "-qm", "merge feature", date="2025-04-01T10:00:00Z")
     monkeypatch.chdir(repo)
     code, _, stderr = changelog(tmp_path / "site")
     assert code == 0, stderr
@@ -134,7 +134,7 @@ def test_shallow_clone_is_refused_and_nothing_is_written(
     git(full, "add", "-A")
     git(full, "commit", "-qm", "one")
     append(full / "registers/processors.yaml", case / "added-processor.yaml.txt")
-    git(full, "commit", "-qam", "add Beta Mail", date="2025-02-01T10:00:00+00:00")
+    git(full, "commit", "-qam", "add Beta Mail", date="2025-02-01T10:00:00Z")
     subprocess.run(
         ["git", "clone", "-q", "--depth", "1", f"file://{full}", str(tmp_path / "shallow")],
         check=True,
@@ -171,7 +171,7 @@ def test_any_commit_subject(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sub
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "one")
     append(repo / "registers/processors.yaml", case / "added-processor.yaml.txt")
-    git(repo, "commit", "-qam", subject, date="2025-02-01T10:00:00+00:00")
+    git(repo, "commit", "-qam", subject, date="2025-02-01T10:00:00Z")
     monkeypatch.chdir(repo)
     code, _, stderr = changelog(tmp_path / "site")
     assert code == 0, stderr
@@ -193,7 +193,7 @@ def test_a_committed_file_name_that_is_not_utf8(
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "one")
     append(repo / "registers/processors.yaml", case / "added-processor.yaml.txt")
-    git(repo, "commit", "-qam", "two", date="2025-02-01T10:00:00+00:00")
+    git(repo, "commit", "-qam", "two", date="2025-02-01T10:00:00Z")
     monkeypatch.chdir(repo)
     code, _, stderr = changelog(tmp_path / "site")
     assert code == 0, stderr
@@ -211,16 +211,14 @@ def test_symbolic_links_inside_the_tree(tmp_path: Path, monkeypatch: pytest.Monk
     (repo / "shared").mkdir()
     (repo / "registers/processors.yaml").rename(repo / "shared/processors.yaml")
     (repo / "registers/processors.yaml").symlink_to("../shared/processors.yaml")
-    (repo / "registers/loop.yaml").symlink_to("loop.yaml")
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "one")
     append(repo / "shared/processors.yaml", case / "added-processor.yaml.txt")
-    git(repo, "commit", "-qam", "two", date="2025-02-01T10:00:00+00:00")
+    git(repo, "commit", "-qam", "two", date="2025-02-01T10:00:00Z")
     monkeypatch.chdir(repo)
     result = runner.invoke(app, ["--verbose", "validate"])
     assert result.exit_code == 0
     assert "read registers/processors.yaml\n" in result.stderr
-    assert "skipped registers/loop.yaml: a broken symbolic link or a link loop\n" in result.stderr
     result = runner.invoke(app, ["diff", "HEAD~1", "HEAD"])
     assert result.exit_code == 1
     assert result.stdout.startswith("material  processors/beta-mail: processor added")
@@ -228,6 +226,57 @@ def test_symbolic_links_inside_the_tree(tmp_path: Path, monkeypatch: pytest.Monk
     assert code == 0, stderr
     assert "- New processor: Beta Mail (Beta AB), processing data in Sweden" in headings_and_items(
         tmp_path / "site/changelog.en.md"
+    )
+    # The shared folder moves and the link follows it: nothing changed, the entry keeps its
+    # commit and date.
+    git(repo, "mv", "shared", "common")
+    (repo / "registers/processors.yaml").unlink()
+    (repo / "registers/processors.yaml").symlink_to("../common/processors.yaml")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "move", date="2025-03-01T10:00:00+00:00")
+    assert runner.invoke(app, ["diff", "HEAD~1", "HEAD"]).exit_code == 0
+    code, _, stderr = changelog(tmp_path / "site")
+    assert headings_and_items(tmp_path / "site/changelog.en.md")[1:] == [
+        "## 1 February 2025",
+        "- New processor: Beta Mail (Beta AB), processing data in Sweden",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("target", "why"),
+    [
+        ("missing.yaml", "a broken symbolic link (nothing is where it leads)"),
+        ("loop.yaml", "a loop of symbolic links"),
+        ("/etc/hostname", "a symbolic link to /etc/hostname, outside the repository (git holds"
+         " only the link, not the file)"),
+    ],
+)  # fmt: skip
+def test_a_record_file_that_leads_nowhere_is_a_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: str, why: str
+) -> None:
+    """Never a record that silently lacks a file: on disk and in git, a link with a record
+    file's name that leads nowhere (or outside the repository, for git) cannot be read."""
+    case = GIT_CASES / "02-hidden-parent-folder-git"
+    repo = new_repo(tmp_path / "repo")
+    shutil.copytree(case / "registers", repo / "registers")
+    (repo / "registers/loop.yaml").symlink_to(target)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "one")
+    monkeypatch.chdir(repo)
+    result = runner.invoke(app, ["validate", "--staged"])
+    assert result.exit_code == 2
+    assert result.stdout == f"registers/loop.yaml:1:1 error ROPA005 cannot read file: {why}\n"
+    if not target.startswith("/"):
+        result = runner.invoke(app, ["validate"])
+        assert result.exit_code == 2
+        assert result.stdout == (
+            "registers/loop.yaml:1:1 error ROPA005 cannot read file: a symbolic link that leads"
+            " nowhere (a broken link or a loop of links)\n"
+        )
+    result = runner.invoke(app, ["diff", "HEAD", "HEAD"])
+    assert result.exit_code == 2
+    assert f"HEAD:registers/loop.yaml:1:1 error ROPA005 cannot read file: {why}\n" in (
+        result.stderr
     )
 
 
@@ -240,7 +289,7 @@ def test_record_in_a_subfolder_run_from_inside_it(
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "one")
     append(repo / "compliance/privacy/registers/processors.yaml", case / "added-processor.yaml.txt")
-    git(repo, "commit", "-qam", "two", date="2025-02-01T10:00:00+00:00")
+    git(repo, "commit", "-qam", "two", date="2025-02-01T10:00:00Z")
     monkeypatch.chdir(repo / "compliance/privacy")
     result = runner.invoke(app, ["diff", "HEAD~1", "HEAD"])
     assert result.exit_code == 1
@@ -439,8 +488,8 @@ def test_feed_entries_link_to_the_page_and_keep_their_ids(
     for anchor in anchors:
         assert f'<li id="{anchor}">' in html
     assert [e.findtext("a:updated", namespaces=ATOM) for e in entries] == [
-        "2026-12-01T15:00:00+00:00",
-        "2026-12-01T09:00:00+00:00",
+        "2026-12-01T15:00:00Z",
+        "2026-12-01T09:00:00Z",
     ]
     titles = [e.findtext("a:title", namespaces=ATOM) for e in entries]
     assert len(set(titles)) == 2
@@ -480,3 +529,28 @@ def test_feed_id_is_the_organisations_own(tmp_path: Path, monkeypatch: pytest.Mo
     changelog(tmp_path / "site")
     feed = ElementTree.parse(tmp_path / "site/changelog.en.xml").getroot()
     assert feed.findtext("a:id", namespaces=ATOM) == "tag:norrhalsa.se,2026-11-30:changelog:en"
+
+
+def test_days_are_utc_days_newest_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commits made in different time zones: one calendar (UTC), one heading per day, the
+    newest day first, whatever order the history has them in."""
+    repo = new_repo(tmp_path / "repo")
+    (repo / "registers").mkdir()
+    shutil.copyfile(CASES / "06-dangling-intros.yaml", repo / "registers/record.yaml")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "initial", date="2026-06-30T10:00:00Z")
+    for date, old, new in (("2026-07-02T00:30:00+02:00", "24", "36"),   # 1 July 22:30 UTC
+                           ("2026-07-01T23:45:00-04:00", "36", "48"),   # 2 July 03:45 UTC
+                           ("2026-07-02T10:00:00+02:00", "48", "60")):  # fmt: skip
+        record = repo / "registers/record.yaml"
+        record.write_text(record.read_text().replace(f"period: {old}", f"period: {new}"))
+        git(repo, "commit", "-qam", f"retention {new}", date=date)
+    monkeypatch.chdir(repo)
+    code, _, stderr = changelog(tmp_path / "site")
+    assert code == 0, stderr
+    headings = [h for h in headings_and_items(tmp_path / "site/changelog.en.md") if h[:3] == "## "]
+    assert headings == ["## 2 July 2026", "## 1 July 2026"]
+    html = (tmp_path / "site/changelog.en.html").read_text()
+    assert html.count('id="date-2026-07-02"') == 1
+    feed = ElementTree.parse(tmp_path / "site/changelog.en.xml").getroot()
+    assert feed.findtext("a:updated", namespaces=ATOM) == "2026-07-02T08:00:00Z"

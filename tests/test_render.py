@@ -276,6 +276,27 @@ def test_out_inside_the_record_is_refused(tmp_path: Path) -> None:
     assert not (record / "site").exists()
 
 
+def test_a_one_file_record_renders_beside_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`ropa render record.yaml --out site`: the folder beside the file is no part of the
+    record (its catalog folder locale/ is)."""
+    case = (HERE / "shared_cases" / "06-dangling-intros.yaml").read_text(encoding="utf-8")
+    record = tmp_path / "Record.YAML"
+    # The case lacks the right to data portability (ROPA308); with it, it validates.
+    record.write_text(case.replace("objection, complaint", "objection, portability, complaint"))
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["-q", "render", "Record.YAML", "--out", "site", "--allow-overdue"])
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "site/privacy.en.html").is_file()
+    for out in ("Record.YAML", "locale", "locale/site"):
+        result = runner.invoke(app, ["render", "Record.YAML", "--out", out, "--allow-overdue"])
+        assert result.exit_code == 2
+        assert result.stderr == (
+            f"ropa: error: --out {out}: choose a folder outside the record (Record.YAML)\n"
+        )
+
+
 def test_json_list_is_parseable_and_complete(rendered: Path) -> None:
     document = json.loads((rendered / "processors.en.json").read_text())
     assert [p["id"] for p in document["processors"]] == ["mailer", "crm"]
