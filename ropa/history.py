@@ -27,7 +27,8 @@ from typing import IO, Union
 
 from ropa.errors import UsageError
 from ropa.files import shown, skip_reason
-from ropa.loader import Document, LoadError, load_bytes
+from ropa.incremental import reparse
+from ropa.loader import MAX_FILE_BYTES, Document, LoadError, load_bytes, normalise
 from ropa.problem import Problem
 from ropa.validate import Loaded, unreadable
 
@@ -178,6 +179,7 @@ class Repository:
         self._trees: dict[str, Folder] = {}
         self._documents: dict[tuple[str, str], Document | Problem] = {}
         self._snapshots: dict[str, Snapshot | UsageError] = {}
+        self._latest: dict[str, Document] = {}  # the last version read of each file
 
     @classmethod
     def find(cls, record: Path) -> Repository:
@@ -355,7 +357,9 @@ class Repository:
         """Read a snapshot's files: (names, documents, problems of unreadable files).
 
         A file is named `names[path]`, or else `label` + its path from the repository root;
-        each blob is read and parsed once per name, however many commits hold it.
+        each blob is read and parsed once per name, however many commits hold it, and where
+        the file was read before under that name, only the list item that changed is parsed
+        (`ropa.incremental`).
         """
         shown_names: list[str] = []
         documents: list[Document] = []
@@ -369,16 +373,33 @@ class Repository:
             loaded = self._documents.get((oid, name))
             if loaded is None:
                 _, content = self._objects.read(oid)
-                try:
-                    loaded = load_bytes(content, name)
-                except LoadError as exc:
-                    loaded = exc.problem
+                loaded = self._parse(content, name)
                 self._documents[(oid, name)] = loaded
+                if isinstance(loaded, Document):
+                    self._latest[name] = loaded
             if isinstance(loaded, Problem):
                 problems.append(loaded)
             else:
                 documents.append(loaded)
         return shown_names, documents, problems
+
+    def _parse(self, content: bytes, name: str) -> Document | Problem:
+        """A file version read: from the version before it where only a part changed,
+        else as a whole (which also words every problem)."""
+        previous = self._latest.get(name)
+        if previous is not None and len(content) <= MAX_FILE_BYTES:
+            try:
+                text = content.decode("utf-8")
+            except UnicodeDecodeError:
+                text = ""
+            if text and not text.startswith("\ufeff"):
+                document = reparse(previous, normalise(text), name)
+                if document is not None:
+                    return document
+        try:
+            return load_bytes(content, name)
+        except LoadError as exc:
+            return exc.problem
 
     def load(self, revision: str) -> tuple[str, Loaded]:
         """The record at a revision: its commit id, and its files as read (named

@@ -221,7 +221,7 @@ class _OnDisk:
             raise UsageError(
                 f"{self._name}: the file changed while it was being checked; run again"
             )
-        return _normalise(raw.decode("utf-8"))
+        return normalise(raw.decode("utf-8"))
 
 
 class LoadError(Exception):
@@ -305,7 +305,8 @@ def load_bytes(raw: bytes, name: str, composer: str | None = None) -> Document:
     return load_text(text, name, composer)
 
 
-def _normalise(text: str) -> str:
+def normalise(text: str) -> str:
+    """Line breaks as LF (YAML reads CRLF and a lone CR as line breaks too)."""
     if "\r" in text:
         return text.replace("\r\n", "\n").replace("\r", "\n")
     return text
@@ -315,7 +316,7 @@ def load_text(text: str, name: str, composer: str | None = None) -> Document:
     """Load YAML from decoded text strictly."""
     # YAML reads CRLF and a lone CR (old Mac files) as line breaks, as PyYAML's marks do;
     # normalising first keeps every position this module computes itself in step with them.
-    text = _normalise(text)
+    text = normalise(text)
     bad = _FORBIDDEN_IN_TEXT.search(text)
     if bad:
         line, column = _line_col(text, bad.start())

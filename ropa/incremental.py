@@ -1,0 +1,324 @@
+"""Reading a new version of a record file from the old one: only the list item that changed.
+
+History reads every version of every file. Versions of one file usually differ in a few
+lines inside one list item (a purpose, a processor), and parsing 70 KB of YAML to learn that
+costs a hundred times more than git's diff of it. `reparse` finds the smallest block-list
+item that holds every changed line, parses that item alone with the same strict loader, and
+puts it in place of the old item; every other part of the data is the old version's own
+objects (so `ropa.diff` passes them over by identity).
+
+It is correct or it declines: it returns None (the caller parses the whole file) whenever
+the text has anything that could make a part mean something else than in the whole
+(anchors, aliases, tags, tabs, flow collections over several lines, document markers), when
+the change is not inside one block-list item, when the item found does not hold, in the old
+data, exactly what the old text of the item says, or when the item has a problem (the whole
+parse then reports it with its right line). Tests compare it with a whole parse on thousands
+of random edits.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any
+
+from ropa.loader import MAX_DEPTH, Document, LoadError, _InMemory, load_text
+
+_PROPERTY = re.compile(r"[&*!]")
+_OPEN_FLOW = re.compile(r"[\[{][^\]}\n]*$", re.MULTILINE)
+
+
+def _unsafe(text: str) -> bool:
+    """Whether the text has anything that could tie one part of it to another, or change how
+    a part is read when taken alone: anchors, aliases and tags (which start a value),
+    directives and document markers, tabs, and flow collections left open at the end of a
+    line. A false alarm (a text that only looks like one) costs a whole parse, never a wrong
+    result."""
+    if "\t" in text or text.startswith(("%", "---", "...")):
+        return True
+    if "\n%" in text or "\n---" in text or "\n..." in text:
+        return True
+    for match in _PROPERTY.finditer(text):
+        before = text[max(0, match.start() - 80) : match.start()].rstrip(" ")
+        if not before or before[-1] in ":-[{,\n":
+            return True
+    return ("[" in text or "{" in text) and _OPEN_FLOW.search(text) is not None
+
+
+_ITEM = re.compile(r"( *)-(?: +|$)")
+_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: +#.*)?$")
+_MARKER = re.compile(r"- +")
+_ENTRY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: |$)")
+
+
+def reparse(old: Document, text: str, name: str) -> Document | None:
+    """`old`'s file with the text `text` (line breaks normalised), as `load_text(text, name)`
+    would give it, or None when that cannot be had from a part of the text."""
+    before = old.text
+    if before == text:
+        return dataclasses.replace(old, name=name)
+    if _unsafe(text):
+        return None  # the old text's parts that stay are the new text's: checked with it
+    new_lines, old_lines = text.split("\n"), before.split("\n")
+    start = 0
+    limit = min(len(new_lines), len(old_lines))
+    while start < limit and new_lines[start] == old_lines[start]:
+        start += 1
+    end = 0  # lines equal at the end, not overlapping the start
+    while (
+        end < limit - start
+        and new_lines[len(new_lines) - 1 - end] == old_lines[len(old_lines) - 1 - end]
+    ):
+        end += 1
+    changed_new = (start, len(new_lines) - end)
+    changed_old = (start, len(old_lines) - end)
+    found = _unit(new_lines, changed_new, old_lines, changed_old)
+    if found is None:
+        return None
+    first, new_stop, old_stop, column, key = found
+    path = _path(new_lines, first, column, key)
+    if path is None:
+        return None
+    old_value = _parse_unit(old_lines[first:old_stop], column, key, name)
+    new_value = _parse_unit(new_lines[first:new_stop], column, key, name)
+    if old_value is _NONE or new_value is _NONE:
+        return None
+    *folder, last = path
+    parent: Any = old.data
+    for step in folder:
+        by_key = isinstance(parent, dict) and isinstance(step, str) and step in parent
+        by_index = isinstance(parent, list) and isinstance(step, int) and step < len(parent)
+        if not (by_key or by_index):
+            return None
+        parent = parent[step]
+    if key is None:
+        if not isinstance(parent, list) or len(parent) != _siblings(new_lines, first, column):
+            return None
+        if not isinstance(last, int) or last >= len(parent):
+            return None
+    elif not isinstance(parent, dict) or last not in parent:
+        return None
+    if parent[last] != old_value:
+        return None
+    if len(path) + 1 + _depth(new_value) > MAX_DEPTH:
+        return None
+    data = _replace(old.data, path, new_value)
+    return Document(name=name, data=data, source=_InMemory(text), composer=old.composer)
+
+
+def _significant(line: str) -> bool:
+    stripped = line.lstrip(" ")
+    return bool(stripped) and not stripped.startswith("#")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _unit(
+    new: list[str], changed_new: tuple[int, int], old: list[str], changed_old: tuple[int, int]
+) -> tuple[int, int, int, int, str | None] | None:
+    """(first line, end in new, end in old, column, key) of the innermost part that holds
+    every changed line of both versions: a block-list item (key None, column of its "-") or
+    a mapping entry (its key and column), or None."""
+    top = changed_new[0]
+    # Only a line indented less than everything between it and the change can start a part
+    # that holds the change: the chain of its ancestors.
+    lowest = min(
+        (_indent(line) for line in new[changed_new[0] : changed_new[1]] if _significant(line)),
+        default=len(new[top]) if top < len(new) else 0,
+    )
+    for first in range(min(top, len(new) - 1), -1, -1):
+        line = new[first]
+        if not _significant(line):
+            continue
+        indent = _indent(line)
+        if indent > lowest or (indent == lowest and first != top):
+            continue
+        lowest = indent
+        if first == top and (first >= len(old) or _indent(old[first]) != indent):
+            continue
+        candidates: list[tuple[int, str | None]] = []
+        entry = _entry_at(line)
+        if entry is not None:
+            candidates.append((entry[1], entry[0]))  # the entry first: it is the smaller
+        if _ITEM.match(line):
+            candidates.append((indent, None))
+        for column, key in candidates:
+            if first == top and not _same_start(old[first], line, column, key):
+                continue
+            new_stop = _end(new, first, column)
+            old_stop = _end(old, first, column)
+            holds = changed_new[1] <= new_stop and first <= changed_old[0]
+            if holds and changed_old[1] <= old_stop and len(new) - new_stop == len(old) - old_stop:
+                return first, new_stop, old_stop, column, key
+        if indent == 0:
+            return None
+    return None
+
+
+def _same_start(old: str, new: str, column: int, key: str | None) -> bool:
+    """Whether the old line starts the same kind of part at the same column."""
+    if key is None:
+        return _indent(old) == column and _ITEM.match(old) is not None
+    entry = _entry_at(old)
+    return entry is not None and entry == (key, column)
+
+
+def _end(lines: list[str], first: int, indent: int) -> int:
+    """The line after the item that starts at `first` (its next sibling, or whatever comes
+    at its indentation or less); trailing blank and comment lines are not the item's."""
+    stop = first + 1
+    last = first
+    while stop < len(lines):
+        line = lines[stop]
+        if _significant(line):
+            if _indent(line) <= indent:
+                break
+            last = stop
+        stop += 1
+    return last + 1
+
+
+def _siblings(lines: list[str], first: int, indent: int) -> int:
+    """How many items the block list of the item at `first` has."""
+    count = 0
+    for direction in (-1, 1):
+        at = first if direction == 1 else first - 1
+        while 0 <= at < len(lines):
+            line = lines[at]
+            if _significant(line):
+                column = _indent(line)
+                if column < indent or (column == indent and not _ITEM.match(line)):
+                    break
+                if column == indent:
+                    count += 1
+            at += direction
+    return count
+
+
+def _path(
+    lines: list[str], first: int, column: int, key: str | None
+) -> tuple[str | int, ...] | None:
+    """The place in the data of the part at line `first` (a list item whose "-" is at
+    `column`, or the entry `key` at `column`), read from the lines above it; None where the
+    layout is not plain block style."""
+    path: list[str | int] = [] if key is None else [key]
+    at, is_item = first, key is None
+    while True:
+        if is_item:
+            index = 0
+            scan = at - 1
+            while scan >= 0:
+                line = lines[scan]
+                if _significant(line):
+                    here = _indent(line)
+                    if here == column and _ITEM.match(line):
+                        index += 1
+                    elif here <= column:
+                        break
+                scan -= 1
+            if scan < 0:
+                return None  # a list at the top level: the loader refuses it anyway
+            path.insert(0, index)
+            owner = _key_at(lines[scan])
+            if owner is None or owner[1] > column:
+                return None
+            path.insert(0, owner[0])
+            at, column = scan, owner[1]
+        # The key at `column` on line `at`: its mapping is the root, an item's, or a key's.
+        if column == 0:
+            return tuple(path)
+        line = lines[at]
+        prefix = _ITEM.match(line)
+        if prefix is not None and len(prefix.group(0)) == column:
+            at, column, is_item = at, _indent(line), True
+            continue
+        scan = at - 1
+        while scan >= 0:
+            candidate = lines[scan]
+            if _significant(candidate) and _indent(candidate) < column:
+                break
+            scan -= 1
+        if scan < 0:
+            return None
+        candidate = lines[scan]
+        prefix = _ITEM.match(candidate)
+        if prefix is not None and len(prefix.group(0)) == column:
+            at, column, is_item = scan, _indent(candidate), True
+            continue
+        owner = _key_at(candidate)
+        if owner is None or owner[1] >= column:
+            return None
+        path.insert(0, owner[0])
+        at, column, is_item = scan, owner[1], False
+
+
+def _entry_at(line: str) -> tuple[str, int] | None:
+    """(key, column) of a mapping entry that starts on the line (`key:` or `key: value`,
+    after any list markers); None otherwise."""
+    column = _indent(line)
+    rest = line[column:]
+    while (marker := _MARKER.match(rest)) is not None:
+        column += len(marker.group(0))
+        rest = rest[len(marker.group(0)) :]
+    match = _ENTRY.match(rest)
+    return (match.group(1), column) if match else None
+
+
+def _key_at(line: str) -> tuple[str, int] | None:
+    """(key, column) of a line that opens a block under a plain key (`key:` with nothing
+    after it but a comment), after any list markers; None otherwise."""
+    column = _indent(line)
+    rest = line[column:]
+    while (marker := _MARKER.match(rest)) is not None:
+        column += len(marker.group(0))
+        rest = rest[len(marker.group(0)) :]
+    match = _KEY.match(rest)
+    return (match.group(1), column) if match else None
+
+
+_NONE = object()
+
+
+def _parse_unit(lines: list[str], column: int, key: str | None, name: str) -> Any:
+    """The value of the part written in `lines` (a list item whose "-" is at `column`, or the
+    entry `key` at `column`), parsed alone by the strict loader; `_NONE` when that is not what
+    the lines hold or the loader refuses them."""
+    pad = " " * column
+    # Every line keeps its place relative to the part; a line indented less can only be
+    # blank or a comment (anything else would have ended the part).
+    body = [("  " if key is None else "") + line[column:] if line.startswith(pad) else line.strip()
+            for line in lines]  # fmt: skip
+    body[0] = ("  " if key is None else "") + lines[0][column:]
+    try:
+        if key is None:
+            data = load_text("x:\n" + "\n".join(body) + "\n", name).data
+            items = data.get("x")
+            return items[0] if isinstance(items, list) and len(items) == 1 else _NONE
+        data = load_text("\n".join(body) + "\n", name).data
+    except LoadError:
+        return _NONE
+    return data[key] if list(data) == [key] else _NONE
+
+
+def _depth(value: Any) -> int:
+    if isinstance(value, dict):
+        return 1 + max((_depth(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_depth(v) for v in value), default=0)
+    return 0
+
+
+def _replace(data: Any, path: tuple[str | int, ...], value: Any) -> Any:
+    """A copy of `data` with `value` at `path`: new containers along the path, the same
+    objects everywhere else."""
+    if not path:
+        return value
+    head, *rest = path
+    if isinstance(data, dict):
+        copy: Any = dict(data)
+    else:
+        copy = list(data)
+    copy[head] = _replace(data[head], tuple(rest), value)
+    return copy
