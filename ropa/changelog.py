@@ -21,6 +21,7 @@ from ropa.record import Record
 from ropa.schema import check
 
 ATOM = "http://www.w3.org/2005/Atom"
+AHEAD = 128  # commits whose new file versions are read from git at once
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,11 @@ def history(repository: Repository) -> History:
     last: Commit | None = None
     found: list[Entry] = []
     references: dict[int, tuple[bool, tuple[set[str], ...]]] = {}
-    for commit in repository.history():
+    parts: dict[int, Any] = {}  # each document's entities, for Record.assemble
+    commits = repository.history()
+    for number, commit in enumerate(commits):
+        if number % AHEAD == 0:
+            repository.prefetch(commits[number : number + AHEAD])
         try:
             snapshot = repository.snapshot(commit.id)
         except UsageError:
@@ -83,7 +88,7 @@ def history(repository: Repository) -> History:
             )
             continue
         first = first or commit
-        record = Record.assemble(documents)
+        record = Record.assemble(documents, parts)
         if previous is not None:
             material = tuple(c for c in diff(previous, record, data) if c.material)
             if material:

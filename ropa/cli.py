@@ -806,7 +806,9 @@ def changelog(
         )
     try:
         repository = Repository.find(path)
-        _, loaded = repository.load("HEAD")
+        # The history first: the record at HEAD is then read from what it has read.
+        found = log.history(repository)
+        _, loaded = repository.load("HEAD", label="")
         _files_read(loaded)
         documents, problems = loaded.documents, loaded.problems
         if problems:
@@ -824,7 +826,6 @@ def changelog(
             sys.stdout.write("".join(p.format() + "\n" for p in refused))
             sys.stderr.write("ropa: the record at HEAD has errors; nothing was written\n")
             raise typer.Exit(1)
-        found = log.history(repository)
         outputs = []
         for language in languages:
             context = {

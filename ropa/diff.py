@@ -217,9 +217,13 @@ class Differ:
     def _items(
         self, subject: str, old: Entity, new: Entity, key: str, noun: str, rule: str
     ) -> Iterator[Change]:
+        if old.get(key) is new.get(key):
+            return  # the same object: read from the same text
         before = {item.id: item for item in old.entities(key)}
         after = {item.id: item for item in new.entities(key)}
         for item_id, item in after.items():
+            if item_id in before and before[item_id].data is item.data:
+                continue
             if item_id not in before:
                 yield Change(
                     True, f"{rule}-added", subject, f"{noun} added: {self.name(item.get('name'))}",
@@ -272,9 +276,11 @@ class Differ:
         yield from self._fields(subject, old.data, new.data, skip)
 
     def _bases(self, subject: str, old: Entity, new: Entity) -> Iterator[Change]:
+        if old.get("purposes") is new.get("purposes"):
+            return
         before = {p.id: p for p in old.entities("purposes")}
         for purpose in new.entities("purposes"):
-            if purpose.id not in before:
+            if purpose.id not in before or before[purpose.id].data is purpose.data:
                 continue
             old_bases = {b["basis"]: b for b in before[purpose.id].get("legal_bases") or []}
             new_bases = {b["basis"]: b for b in purpose.get("legal_bases") or []}
@@ -367,7 +373,7 @@ class Differ:
     def _fields(
         self, subject: str, old: Any, new: Any, skip: set[str], path: str = ""
     ) -> Iterator[Change]:
-        if old == new:
+        if old is new or old == new:
             return
         if self._is_text(old) and self._is_text(new):
             first = self.languages[0] if self.languages else None

@@ -21,7 +21,7 @@ import datetime
 import os
 import subprocess
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Union
 
@@ -35,6 +35,7 @@ from ropa.validate import Loaded, unreadable
 TREE, LINK, GITLINK = "40000", "120000", "160000"
 MAX_LINKS = 40  # symbolic links followed for one path, as the operating system allows
 TIMEOUT = 120  # seconds for one plumbing command
+BATCH = 256  # objects asked of `git cat-file --batch` at once (requests fit a pipe's buffer)
 NO_GIT = "git is not installed (or not on PATH); it is needed to read the record from git"
 
 # A tree as git stores it (its object id) or the index as a nested mapping.
@@ -99,21 +100,34 @@ class _Objects:
 
     def read(self, oid: str) -> tuple[str, bytes]:
         """(type, content) of the object `oid`; UsageError if git does not have it."""
+        return self.read_many([oid])[oid]
+
+    def read_many(self, oids: list[str]) -> dict[str, tuple[str, bytes]]:
+        """(type, content) of each object, asked for together: one round trip to git for
+        many objects instead of one each. UsageError if git lacks one."""
         if self._process is None:
             self._process = self._start()
         stdin, stdout = self._process.stdin, self._process.stdout
         assert stdin is not None and stdout is not None
-        try:
-            stdin.write(oid.encode("ascii") + b"\n")
-            stdin.flush()
-            header = stdout.readline().split()
-            if len(header) != 3:
-                raise UsageError(f"git has no object {oid} (is the repository complete?)")
-            content = _read_exactly(stdout, int(header[2]))
-            stdout.read(1)  # the newline after each object
-        except (BrokenPipeError, ValueError):
-            raise UsageError("git cat-file stopped unexpectedly") from None
-        return header[1].decode("ascii"), content
+        found: dict[str, tuple[str, bytes]] = {}
+        # Requests are written before answers are read: at most what the pipe to git holds
+        # without blocking (64 KiB on Linux; 41 bytes a request), so git never waits on us
+        # while we wait on it.
+        for at in range(0, len(oids), BATCH):
+            window = oids[at : at + BATCH]
+            try:
+                stdin.write(b"".join(oid.encode("ascii") + b"\n" for oid in window))
+                stdin.flush()
+                for oid in window:
+                    header = stdout.readline().split()
+                    if len(header) != 3:
+                        raise UsageError(f"git has no object {oid} (is the repository complete?)")
+                    content = _read_exactly(stdout, int(header[2]))
+                    stdout.read(1)  # the newline after each object
+                    found[oid] = (header[1].decode("ascii"), content)
+            except (BrokenPipeError, ValueError):
+                raise UsageError("git cat-file stopped unexpectedly") from None
+        return found
 
 
 def _read_exactly(stream: IO[bytes], size: int) -> bytes:
@@ -177,9 +191,12 @@ class Repository:
         self.folder = folder
         self._objects = _Objects(root)
         self._trees: dict[str, Folder] = {}
-        self._documents: dict[tuple[str, str], Document | Problem] = {}
+        # Each file version read, by blob id (named as first read; renamed where asked).
+        self._documents: dict[str, Document | Problem] = {}
         self._snapshots: dict[str, Snapshot | UsageError] = {}
-        self._latest: dict[str, Document] = {}  # the last version read of each file
+        self._latest: dict[str, Document] = {}  # the last version read of each path
+        self._roots: dict[str, str] = {}  # commit -> its root tree
+        self._fetched: dict[str, bytes] = {}  # file versions read ahead, not parsed yet
 
     @classmethod
     def find(cls, record: Path) -> Repository:
@@ -220,17 +237,55 @@ class Repository:
             return ref
         cached = self._trees.get(ref)
         if cached is None:
-            kind, content = self._objects.read(ref)
-            if kind != "tree":
-                raise UsageError(f"git object {ref} is a {kind}, not a tree")
-            cached = self._trees[ref] = _parse_tree(content, len(ref) // 2)
+            cached = self._store_tree(ref, *self._objects.read(ref))
         return cached
 
+    def _store_tree(self, ref: str, kind: str, content: bytes) -> Folder:
+        if kind != "tree":
+            raise UsageError(f"git object {ref} is a {kind}, not a tree")
+        tree = self._trees[ref] = _parse_tree(content, len(ref) // 2)
+        return tree
+
     def _root_tree(self, commit: str) -> str:
-        kind, content = self._objects.read(commit)
+        root = self._roots.get(commit)
+        if root is None:
+            root = self._store_root(commit, *self._objects.read(commit))
+        return root
+
+    def _store_root(self, commit: str, kind: str, content: bytes) -> str:
         if kind != "commit" or not content.startswith(b"tree "):
             raise UsageError(f"git object {commit} is not a commit")
-        return content[5 : content.index(b"\n")].decode("ascii")
+        root = self._roots[commit] = content[5 : content.index(b"\n")].decode("ascii")
+        return root
+
+    def _prefetch_trees(self, commits: list[str]) -> None:
+        """Read the trees on the way to the record's folder for many commits at once, level
+        by level (one round trip to git per level instead of one per tree)."""
+        wanted = [commit for commit in commits if commit not in self._roots]
+        for commit, (kind, content) in self._objects.read_many(wanted).items():
+            self._store_root(commit, kind, content)
+        level = {self._roots[commit] for commit in commits}
+        parts = self.folder.split("/") if self.folder else []
+        for depth in range(len(parts) + 1):
+            wanted = sorted(tree for tree in level if tree not in self._trees)
+            for tree, (kind, content) in self._objects.read_many(wanted).items():
+                self._store_tree(tree, kind, content)
+            if depth == len(parts):
+                break
+            down = (self._trees[tree].get(parts[depth]) for tree in level)
+            level = {e[1] for e in down if e and e[0] == TREE and isinstance(e[1], str)}
+
+    def prefetch(self, commits: list[Commit]) -> None:
+        """Read at once the file versions of these commits' records that are not read yet,
+        for `documents` (one round trip to git for many files)."""
+        wanted: list[str] = []
+        for commit in commits:
+            with contextlib.suppress(UsageError):
+                for _, oid in self.snapshot(commit.id).files:
+                    if oid not in self._documents and oid not in self._fetched:
+                        wanted.append(oid)
+        for oid, (_, content) in self._objects.read_many(list(dict.fromkeys(wanted))).items():
+            self._fetched[oid] = content
 
     def _lookup(
         self, root: Ref, parts: tuple[str, ...], links: int = 0
@@ -357,7 +412,7 @@ class Repository:
         """Read a snapshot's files: (names, documents, problems of unreadable files).
 
         A file is named `names[path]`, or else `label` + its path from the repository root;
-        each blob is read and parsed once per name, however many commits hold it, and where
+        each blob is read and parsed once, however many commits hold it, and where
         the file was read before under that name, only the list item that changed is parsed
         (`ropa.incremental`).
         """
@@ -370,23 +425,24 @@ class Repository:
         for path, oid in snapshot.files:
             name = names[path] if names else f"{label}{shown(path)}"
             shown_names.append(name)
-            loaded = self._documents.get((oid, name))
+            loaded = self._documents.get(oid)
             if loaded is None:
-                _, content = self._objects.read(oid)
-                loaded = self._parse(content, name)
-                self._documents[(oid, name)] = loaded
+                content = self._fetched.pop(oid, None)
+                if content is None:
+                    content = self._objects.read(oid)[1]
+                loaded = self._documents[oid] = self._parse(content, name, path)
                 if isinstance(loaded, Document):
-                    self._latest[name] = loaded
+                    self._latest[path] = loaded
             if isinstance(loaded, Problem):
-                problems.append(loaded)
+                problems.append(loaded if loaded.file == name else replace(loaded, file=name))
             else:
-                documents.append(loaded)
+                documents.append(loaded if loaded.name == name else replace(loaded, name=name))
         return shown_names, documents, problems
 
-    def _parse(self, content: bytes, name: str) -> Document | Problem:
-        """A file version read: from the version before it where only a part changed,
-        else as a whole (which also words every problem)."""
-        previous = self._latest.get(name)
+    def _parse(self, content: bytes, name: str, path: str) -> Document | Problem:
+        """A file version read: from the last version read of the file at `path` where only
+        a part changed, else as a whole (which also words every problem)."""
+        previous = self._latest.get(path)
         if previous is not None and len(content) <= MAX_FILE_BYTES:
             try:
                 text = content.decode("utf-8")
@@ -401,15 +457,16 @@ class Repository:
         except LoadError as exc:
             return exc.problem
 
-    def load(self, revision: str) -> tuple[str, Loaded]:
+    def load(self, revision: str, label: str | None = None) -> tuple[str, Loaded]:
         """The record at a revision: its commit id, and its files as read (named
-        `REVISION:path`; unreadable files are problems, left-out files are listed)."""
+        `label` + path, by default `REVISION:path`; unreadable files are problems, left-out
+        files are listed)."""
         commit = self.commit(revision)
         try:
             snapshot = self.snapshot(commit)
         except UsageError as exc:
             raise UsageError(f"no record at {revision} ({commit[:12]}): {exc}") from None
-        label = f"{revision}:"
+        label = f"{revision}:" if label is None else label
         loaded = Loaded(skipped=[(f"{label}{path}", why) for path, why in snapshot.skipped])
         loaded.names, loaded.documents, loaded.problems = self.documents(snapshot, label)
         return commit, loaded
@@ -473,6 +530,7 @@ class Repository:
                 " fetch-depth: 0)"
             )
         commits = self._log([self.folder])
+        self._prefetch_trees([commit.id for commit in commits])
         for commit in commits:
             with contextlib.suppress(UsageError):  # no record at this commit
                 if self.snapshot(commit.id).outside:

@@ -20,10 +20,16 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import weakref
 from typing import Any
 
 from ropa.loader import MAX_DEPTH, Document, LoadError, _InMemory, load_text
 
+# Whether each text read so far is free of what `_unsafe` looks for.
+_SAFE: weakref.WeakKeyDictionary[Document, bool] = weakref.WeakKeyDictionary()
+# The layout of each text read so far (see `_layout`), so that the next version's is made
+# from the lines that changed.
+_LAYOUT: weakref.WeakKeyDictionary[Document, list[int]] = weakref.WeakKeyDictionary()
 _PROPERTY = re.compile(r"[&*!]")
 _OPEN_FLOW = re.compile(r"[\[{][^\]}\n]*$", re.MULTILINE)
 
@@ -57,26 +63,77 @@ def reparse(old: Document, text: str, name: str) -> Document | None:
     before = old.text
     if before == text:
         return dataclasses.replace(old, name=name)
-    if _unsafe(text):
-        return None  # the old text's parts that stay are the new text's: checked with it
+    old_safe = _SAFE.get(old)
+    if old_safe is None:
+        old_safe = _SAFE[old] = not _unsafe(before)
+    if not old_safe:
+        return None
     new_lines, old_lines = text.split("\n"), before.split("\n")
-    start = 0
     limit = min(len(new_lines), len(old_lines))
-    while start < limit and new_lines[start] == old_lines[start]:
-        start += 1
-    end = 0  # lines equal at the end, not overlapping the start
-    while (
-        end < limit - start
-        and new_lines[len(new_lines) - 1 - end] == old_lines[len(old_lines) - 1 - end]
-    ):
-        end += 1
+    start = _common(new_lines, old_lines, limit)
+    # Lines equal at the end, not overlapping the start.
+    end = _common(new_lines[::-1], old_lines[::-1], limit - start)
     changed_new = (start, len(new_lines) - end)
     changed_old = (start, len(old_lines) - end)
-    found = _unit(new_lines, changed_new, old_lines, changed_old)
+    # What the texts share was checked with the old text: only the changed lines need be.
+    changed = new_lines[changed_new[0] : changed_new[1]]
+    if _unsafe("\n".join(changed)):
+        return None
+    old_layout = _LAYOUT.get(old)
+    if old_layout is None or len(old_layout) != len(old_lines):
+        old_layout = _LAYOUT[old] = _layout(old_lines)
+    new_layout = old_layout[:start] + _layout(changed) + old_layout[len(old_lines) - end :]
+    texts = _Texts(new_lines, new_layout, old_lines, old_layout)
+    document = _reparse(old, text, name, texts, changed_new, changed_old)
+    if document is not None:
+        _SAFE[document] = True
+        _LAYOUT[document] = new_layout
+    return document
+
+
+def _common(first: list[str], second: list[str], limit: int) -> int:
+    """How many lines the two lists share at their start (at most `limit`), found by
+    halving with list comparisons (done in C) rather than line by line."""
+    low, high = 0, limit  # first[:low] == second[:low]; the answer is at most high
+    while low < high:
+        middle = (low + high + 1) // 2
+        if first[low:middle] == second[low:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+@dataclasses.dataclass(frozen=True)
+class _Texts:
+    """Both versions' lines, with their layouts (see `_layout`)."""
+
+    new: list[str]
+    new_layout: list[int]
+    old: list[str]
+    old_layout: list[int]
+
+
+def _reparse(
+    old: Document,
+    text: str,
+    name: str,
+    texts: _Texts,
+    changed_new: tuple[int, int],
+    changed_old: tuple[int, int],
+) -> Document | None:
+    new_lines, old_lines = texts.new, texts.old
+    if changed_old[0] == changed_old[1] or changed_new[0] == changed_new[1]:
+        spliced = _insert_or_delete(old, texts, changed_new, changed_old, name)
+        if spliced is not None:
+            return Document(name=name, data=spliced, source=_InMemory(text), composer=old.composer)
+    found = _unit(
+        new_lines, texts.new_layout, changed_new, old_lines, texts.old_layout, changed_old
+    )
     if found is None:
         return None
     first, new_stop, old_stop, column, key = found
-    path = _path(new_lines, first, column, key)
+    path = _path(new_lines, texts.new_layout, first, column, key)
     if path is None:
         return None
     old_value = _parse_unit(old_lines[first:old_stop], column, key, name)
@@ -92,7 +149,8 @@ def reparse(old: Document, text: str, name: str) -> Document | None:
             return None
         parent = parent[step]
     if key is None:
-        if not isinstance(parent, list) or len(parent) != _siblings(new_lines, first, column):
+        siblings = _siblings(new_lines, texts.new_layout, first, column)
+        if not isinstance(parent, list) or len(parent) != siblings:
             return None
         if not isinstance(last, int) or last >= len(parent):
             return None
@@ -106,9 +164,126 @@ def reparse(old: Document, text: str, name: str) -> Document | None:
     return Document(name=name, data=data, source=_InMemory(text), composer=old.composer)
 
 
-def _significant(line: str) -> bool:
-    stripped = line.lstrip(" ")
-    return bool(stripped) and not stripped.startswith("#")
+def _insert_or_delete(
+    old: Document,
+    texts: _Texts,
+    changed_new: tuple[int, int],
+    changed_old: tuple[int, int],
+    name: str,
+) -> Any:
+    """The new data where the change inserts (or deletes) whole items of one block list and
+    nothing else: only the inserted items are parsed. None otherwise."""
+    inserting = changed_old[0] == changed_old[1]
+    lines = texts.new if inserting else texts.old
+    layout = texts.new_layout if inserting else texts.old_layout
+    new_lines, new_layout = texts.new, texts.new_layout
+    first, stop = changed_new if inserting else changed_old
+    # The same change can be seen a few lines higher where the lines around it repeat.
+    for shift in range(min(first, 40) + 1):
+        if shift and lines[first - shift] != lines[stop - shift]:
+            break
+        run = _run(lines, layout, first - shift, stop - shift)
+        if run is None:
+            continue
+        column = run
+        at, until = first - shift, stop - shift
+        path = _path(lines, layout, at, column, None)
+        if path is None:
+            return None
+        *folder, index = path
+        parent: Any = old.data
+        for step in folder:
+            by_key = isinstance(parent, dict) and isinstance(step, str) and step in parent
+            by_index = isinstance(parent, list) and isinstance(step, int) and step < len(parent)
+            if not (by_key or by_index):
+                return None
+            parent = parent[step]
+        items = _parse_items(lines[at:until], column, name)
+        if items is None or not isinstance(parent, list) or not isinstance(index, int):
+            return None
+        count = len(items)
+        if _siblings(lines, layout, at, column) != len(parent) + (count if inserting else 0):
+            return None
+        if inserting:
+            # The neighbour the items go after (or before) must be the old data's own.
+            if not parent or index > len(parent):
+                return None
+            neighbour = index - 1 if index else index
+            neighbour_line = _sibling_line(
+                new_lines, new_layout, at, until, column, before=index > 0
+            )
+            if neighbour_line is None:
+                return None
+            near_stop = _end(new_layout, neighbour_line, column)
+            near = _parse_items(new_lines[neighbour_line:near_stop], column, name)
+            if near is None or near != [parent[neighbour]]:
+                return None
+            value = parent[:index] + items + parent[index:]
+        else:
+            # Deleting every item leaves `key:` with nothing: null, not an empty list.
+            if parent[index : index + count] != items or count == len(parent):
+                return None
+            value = parent[:index] + parent[index + count :]
+        if len(folder) + 2 + max((_depth(item) for item in items), default=0) > MAX_DEPTH:
+            return None
+        return _replace(old.data, tuple(folder), value)
+    return None
+
+
+def _run(lines: list[str], layout: list[int], first: int, stop: int) -> int | None:
+    """The column of the block list whose whole items are lines[first:stop], or None."""
+    if first >= len(lines) or first >= stop:
+        return None
+    marker = _ITEM.match(lines[first])
+    if marker is None:
+        return None
+    column = len(marker.group(1))
+    for at in range(first, stop):
+        here = layout[at]
+        if 0 <= here < column or (here == column and not _ITEM.match(lines[at])):
+            return None
+    for here in layout[stop:]:  # what follows is not the last item's
+        if here >= 0:
+            if here > column:
+                return None
+            break
+    return column
+
+
+def _sibling_line(
+    lines: list[str], layout: list[int], first: int, stop: int, column: int, before: bool
+) -> int | None:
+    """The line of the list item just before lines[first:stop] (or just after)."""
+    span = range(first - 1, -1, -1) if before else range(stop, len(lines))
+    for at in span:
+        here = layout[at]
+        if here >= 0:
+            if here < column:
+                return None
+            if here == column:
+                return at if _ITEM.match(lines[at]) else None
+    return None
+
+
+def _parse_items(lines: list[str], column: int, name: str) -> list[Any] | None:
+    """The items of a block list written in `lines`, parsed alone; None if refused."""
+    pad = " " * column
+    body = "\n".join("  " + line[column:] if line.startswith(pad) else line.strip()
+                     for line in lines)  # fmt: skip
+    try:
+        items = load_text("x:\n" + body + "\n", name).data.get("x")
+    except LoadError:
+        return None
+    return items if isinstance(items, list) else None
+
+
+def _layout(lines: list[str]) -> list[int]:
+    """The indentation of each line that holds YAML, -1 for blank and comment lines."""
+    layout = []
+    for line in lines:
+        stripped = line.lstrip(" ")
+        layout.append(len(line) - len(stripped) if stripped and stripped[0] != "#" else -1)
+    return layout
 
 
 def _indent(line: str) -> int:
@@ -116,7 +291,12 @@ def _indent(line: str) -> int:
 
 
 def _unit(
-    new: list[str], changed_new: tuple[int, int], old: list[str], changed_old: tuple[int, int]
+    new: list[str],
+    new_layout: list[int],
+    changed_new: tuple[int, int],
+    old: list[str],
+    old_layout: list[int],
+    changed_old: tuple[int, int],
 ) -> tuple[int, int, int, int, str | None] | None:
     """(first line, end in new, end in old, column, key) of the innermost part that holds
     every changed line of both versions: a block-list item (key None, column of its "-") or
@@ -125,19 +305,17 @@ def _unit(
     # Only a line indented less than everything between it and the change can start a part
     # that holds the change: the chain of its ancestors.
     lowest = min(
-        (_indent(line) for line in new[changed_new[0] : changed_new[1]] if _significant(line)),
+        (here for here in new_layout[changed_new[0] : changed_new[1]] if here >= 0),
         default=len(new[top]) if top < len(new) else 0,
     )
     for first in range(min(top, len(new) - 1), -1, -1):
-        line = new[first]
-        if not _significant(line):
-            continue
-        indent = _indent(line)
-        if indent > lowest or (indent == lowest and first != top):
+        indent = new_layout[first]
+        if indent < 0 or indent > lowest or (indent == lowest and first != top):
             continue
         lowest = indent
-        if first == top and (first >= len(old) or _indent(old[first]) != indent):
+        if first == top and (first >= len(old) or old_layout[first] != indent):
             continue
+        line = new[first]
         candidates: list[tuple[int, str | None]] = []
         entry = _entry_at(line)
         if entry is not None:
@@ -147,8 +325,8 @@ def _unit(
         for column, key in candidates:
             if first == top and not _same_start(old[first], line, column, key):
                 continue
-            new_stop = _end(new, first, column)
-            old_stop = _end(old, first, column)
+            new_stop = _end(new_layout, first, column)
+            old_stop = _end(old_layout, first, column)
             holds = changed_new[1] <= new_stop and first <= changed_old[0]
             if holds and changed_old[1] <= old_stop and len(new) - new_stop == len(old) - old_stop:
                 return first, new_stop, old_stop, column, key
@@ -165,31 +343,31 @@ def _same_start(old: str, new: str, column: int, key: str | None) -> bool:
     return entry is not None and entry == (key, column)
 
 
-def _end(lines: list[str], first: int, indent: int) -> int:
-    """The line after the item that starts at `first` (its next sibling, or whatever comes
-    at its indentation or less); trailing blank and comment lines are not the item's."""
+def _end(layout: list[int], first: int, indent: int) -> int:
+    """The line after the part that starts at `first` (whatever comes next at its
+    indentation or less); trailing blank and comment lines are not the part's."""
     stop = first + 1
     last = first
-    while stop < len(lines):
-        line = lines[stop]
-        if _significant(line):
-            if _indent(line) <= indent:
+    size = len(layout)
+    while stop < size:
+        here = layout[stop]
+        if here >= 0:
+            if here <= indent:
                 break
             last = stop
         stop += 1
     return last + 1
 
 
-def _siblings(lines: list[str], first: int, indent: int) -> int:
+def _siblings(lines: list[str], layout: list[int], first: int, indent: int) -> int:
     """How many items the block list of the item at `first` has."""
     count = 0
     for direction in (-1, 1):
         at = first if direction == 1 else first - 1
         while 0 <= at < len(lines):
-            line = lines[at]
-            if _significant(line):
-                column = _indent(line)
-                if column < indent or (column == indent and not _ITEM.match(line)):
+            column = layout[at]
+            if column >= 0:
+                if column < indent or (column == indent and not _ITEM.match(lines[at])):
                     break
                 if column == indent:
                     count += 1
@@ -198,7 +376,7 @@ def _siblings(lines: list[str], first: int, indent: int) -> int:
 
 
 def _path(
-    lines: list[str], first: int, column: int, key: str | None
+    lines: list[str], layout: list[int], first: int, column: int, key: str | None
 ) -> tuple[str | int, ...] | None:
     """The place in the data of the part at line `first` (a list item whose "-" is at
     `column`, or the entry `key` at `column`), read from the lines above it; None where the
@@ -210,10 +388,9 @@ def _path(
             index = 0
             scan = at - 1
             while scan >= 0:
-                line = lines[scan]
-                if _significant(line):
-                    here = _indent(line)
-                    if here == column and _ITEM.match(line):
+                here = layout[scan]
+                if here >= 0:
+                    if here == column and _ITEM.match(lines[scan]):
                         index += 1
                     elif here <= column:
                         break
@@ -232,20 +409,17 @@ def _path(
         line = lines[at]
         prefix = _ITEM.match(line)
         if prefix is not None and len(prefix.group(0)) == column:
-            at, column, is_item = at, _indent(line), True
+            at, column, is_item = at, layout[at], True
             continue
         scan = at - 1
-        while scan >= 0:
-            candidate = lines[scan]
-            if _significant(candidate) and _indent(candidate) < column:
-                break
+        while scan >= 0 and not 0 <= layout[scan] < column:
             scan -= 1
         if scan < 0:
             return None
         candidate = lines[scan]
         prefix = _ITEM.match(candidate)
         if prefix is not None and len(prefix.group(0)) == column:
-            at, column, is_item = scan, _indent(candidate), True
+            at, column, is_item = scan, layout[scan], True
             continue
         owner = _key_at(candidate)
         if owner is None or owner[1] >= column:

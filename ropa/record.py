@@ -83,15 +83,28 @@ class Record:
     _indexes: dict[str, dict[str, Entity]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def assemble(cls, documents: list[Document]) -> Record:
+    def assemble(cls, documents: list[Document], parts: dict[int, Any] | None = None) -> Record:
+        """The record of these documents. `parts` keeps each document's entities (by the
+        document's identity) for a caller that assembles many records from mostly the same
+        documents, such as history; the caller keeps the documents alive."""
         record = cls(documents, catalogues={name: [] for name in CATALOGUES})
         for doc in documents:
-            top = Entity(Place(doc, ()), doc.data)
-            if (controller := top.child("controller")) is not None:
+            found = parts.get(id(doc)) if parts is not None else None
+            if found is None:
+                top = Entity(Place(doc, ()), doc.data)
+                found = (
+                    top.child("controller"),
+                    {name: list(top.entities(name)) for name in CATALOGUES},
+                    list(top.entities("registers")),
+                )
+                if parts is not None:
+                    parts[id(doc)] = found
+            controller, catalogues, registers = found
+            if controller is not None:
                 record.controllers.append(controller)
             for name in CATALOGUES:
-                record.catalogues[name].extend(top.entities(name))
-            record.registers.extend(top.entities("registers"))
+                record.catalogues[name].extend(catalogues[name])
+            record.registers.extend(registers)
         return record
 
     @property

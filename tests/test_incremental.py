@@ -48,7 +48,8 @@ def _same_as_whole(before: str, after: str) -> bool:
 
 EDITS = st.sampled_from(
     ["value", "digits", "insert-copy", "delete", "indent", "dedent", "comment", "anchor",
-     "dash", "blank", "hash-content", "flow"]
+     "dash", "blank", "hash-content", "flow", "insert-item", "delete-item", "insert-item",
+     "delete-item"]
 )  # fmt: skip
 
 
@@ -80,6 +81,21 @@ def _edit(text: str, line: int, kind: str, word: str) -> str:
         lines[line] = current.replace(": ", ": |\n" + " " * 20 + "# " + word + "\n#", 1)
     elif kind == "flow" and ": " in current:
         lines[line] = current.replace(": ", ": [", 1)
+    elif kind in ("insert-item", "delete-item"):
+        first = next((n for n in range(line, -1, -1) if lines[n].lstrip().startswith("- ")), None)
+        if first is not None:
+            column = len(lines[first]) - len(lines[first].lstrip())
+            stop = first + 1
+            while stop < len(lines) and (
+                not lines[stop].strip() or len(lines[stop]) - len(lines[stop].lstrip()) > column
+            ):
+                stop += 1
+            item = lines[first:stop]
+            if kind == "delete-item":
+                del lines[first:stop]
+            else:
+                changed = [item[0].replace(": ", ": " + word + " ", 1), *item[1:]]
+                lines[stop:stop] = changed if line % 2 else item
     return "\n".join(lines)
 
 
