@@ -808,7 +808,7 @@ def changelog(
         repository = Repository.find(path)
         # The history first: the record at HEAD is then read from what it has read.
         found = log.history(repository)
-        _, loaded = repository.load("HEAD", label="")
+        _, loaded = repository.load("HEAD")
         _files_read(loaded)
         documents, problems = loaded.documents, loaded.problems
         if problems:

@@ -457,16 +457,15 @@ class Repository:
         except LoadError as exc:
             return exc.problem
 
-    def load(self, revision: str, label: str | None = None) -> tuple[str, Loaded]:
+    def load(self, revision: str) -> tuple[str, Loaded]:
         """The record at a revision: its commit id, and its files as read (named
-        `label` + path, by default `REVISION:path`; unreadable files are problems, left-out
-        files are listed)."""
+        `REVISION:path`; unreadable files are problems, left-out files are listed)."""
         commit = self.commit(revision)
         try:
             snapshot = self.snapshot(commit)
         except UsageError as exc:
             raise UsageError(f"no record at {revision} ({commit[:12]}): {exc}") from None
-        label = f"{revision}:" if label is None else label
+        label = f"{revision}:"
         loaded = Loaded(skipped=[(f"{label}{path}", why) for path, why in snapshot.skipped])
         loaded.names, loaded.documents, loaded.problems = self.documents(snapshot, label)
         return commit, loaded
