@@ -5,6 +5,7 @@ notice of new sub-processors (Art. 28(2))."""
 from __future__ import annotations
 
 import datetime
+import itertools
 import sys
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ from ropa.schema import check
 
 ATOM = "http://www.w3.org/2005/Atom"
 AHEAD = 128  # commits whose new file versions are read from git at once
+FIRST = 8  # the first such window
 
 
 @dataclass(frozen=True)
@@ -62,11 +64,20 @@ def history(repository: Repository) -> History:
     last: Commit | None = None
     found: list[Entry] = []
     references: dict[int, tuple[bool, tuple[set[str], ...]]] = {}
-    parts: dict[int, Any] = {}  # each document's entities, for Record.assemble
+    parts: dict[Any, Any] = {}  # each document's entities, for Record.assemble
+    starts: dict[int, tuple[list[Commit], list[Commit]]] = {}  # window -> (its, the next)
     commits = repository.history()
+    # File versions are read from git a window ahead, in the background; the first window is
+    # short, so that the background starts early.
+    bounds = [0, *range(FIRST, len(commits), AHEAD), len(commits)]
+    windows = [commits[a:b] for a, b in itertools.pairwise(bounds) if a < b]
+    at = 0
+    for index, window in enumerate(windows):
+        starts[at] = (window, windows[index + 1] if index + 1 < len(windows) else [])
+        at += len(window)
     for number, commit in enumerate(commits):
-        if number % AHEAD == 0:
-            repository.prefetch(commits[number : number + AHEAD])
+        if number in starts:
+            repository.prefetch(*starts.pop(number))
         try:
             snapshot = repository.snapshot(commit.id)
         except UsageError:

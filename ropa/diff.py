@@ -99,6 +99,8 @@ class Differ:
 
     def _catalogue(self, catalogue: str, noun: str, compare: Any) -> Iterator[Change]:
         old, new = self.old.index(catalogue), self.new.index(catalogue)
+        if old is new:
+            return  # the same index: built from the same documents' entries
         material_add = catalogue in ("processors", "recipients")
         for key, entity in new.items():
             subject = f"{catalogue}/{key}"
@@ -219,18 +221,19 @@ class Differ:
     ) -> Iterator[Change]:
         if old.get(key) is new.get(key):
             return  # the same object: read from the same text
-        before = {item.id: item for item in old.entities(key)}
-        after = {item.id: item for item in new.entities(key)}
+        before = _by_id(old.get(key))
+        after = _by_id(new.get(key))
         for item_id, item in after.items():
-            if item_id in before and before[item_id].data is item.data:
+            previous = before.get(item_id)
+            if previous is item:
                 continue
-            if item_id not in before:
+            if previous is None:
                 yield Change(
                     True, f"{rule}-added", subject, f"{noun} added: {self.name(item.get('name'))}",
                     (("register", new.get("name")), ("name", item.get("name"))),
                 )  # fmt: skip
             else:
-                yield from self._fields(f"{subject}/{key}/{item_id}", before[item_id].data, item.data,
+                yield from self._fields(f"{subject}/{key}/{item_id}", previous, item,
                                         {"legal_bases"})  # fmt: skip
         for item_id, item in before.items():
             if item_id not in after:
@@ -278,13 +281,13 @@ class Differ:
     def _bases(self, subject: str, old: Entity, new: Entity) -> Iterator[Change]:
         if old.get("purposes") is new.get("purposes"):
             return
-        before = {p.id: p for p in old.entities("purposes")}
-        for purpose in new.entities("purposes"):
-            if purpose.id not in before or before[purpose.id].data is purpose.data:
+        before = _by_id(old.get("purposes"))
+        for purpose_id, purpose in _by_id(new.get("purposes")).items():
+            if purpose_id not in before or before[purpose_id] is purpose:
                 continue
-            old_bases = {b["basis"]: b for b in before[purpose.id].get("legal_bases") or []}
+            old_bases = {b["basis"]: b for b in before[purpose_id].get("legal_bases") or []}
             new_bases = {b["basis"]: b for b in purpose.get("legal_bases") or []}
-            where = f"{subject}/purposes/{purpose.id}"
+            where = f"{subject}/purposes/{purpose_id}"
             for basis in new_bases:
                 if basis not in old_bases:
                     yield Change(True, "legal-basis-added", where, f"legal basis added: {basis}",
@@ -400,6 +403,16 @@ class Differ:
                 yield from self._fields(subject, a, b, set(), f"{path}[{index}]")
             return
         yield Change(False, "field-changed", f"{subject}{path}", f"{_short(old)} -> {_short(new)}")
+
+
+def _by_id(items: Any) -> dict[str, dict[str, Any]]:
+    """The mappings of a list by their `id` (as `Entity.id` reads it: "" when it has none)."""
+    found: dict[str, dict[str, Any]] = {}
+    for item in items or ():
+        if isinstance(item, dict):
+            value = item.get("id")
+            found[value if isinstance(value, str) else ""] = item
+    return found
 
 
 def _short(value: Any) -> str:

@@ -20,10 +20,11 @@ import contextlib
 import datetime
 import os
 import subprocess
+import threading
 import weakref
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO, Union
+from typing import IO, Any, Union
 
 from ropa.errors import UsageError
 from ropa.files import shown, skip_reason
@@ -35,6 +36,7 @@ from ropa.validate import Loaded, unreadable
 TREE, LINK, GITLINK = "40000", "120000", "160000"
 MAX_LINKS = 40  # symbolic links followed for one path, as the operating system allows
 TIMEOUT = 120  # seconds for one plumbing command
+PIPE_BYTES = 1 << 20  # buffer for what git writes to us
 BATCH = 256  # objects asked of `git cat-file --batch` at once (requests fit a pipe's buffer)
 NO_GIT = "git is not installed (or not on PATH); it is needed to read the record from git"
 
@@ -92,9 +94,16 @@ class _Objects:
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
+                bufsize=PIPE_BYTES,
             )
         except FileNotFoundError:
             raise UsageError(NO_GIT) from None
+        # A larger pipe lets git write whole files without waiting for each read (Linux).
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            import fcntl
+
+            assert process.stdout is not None
+            fcntl.fcntl(process.stdout.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_BYTES)
         weakref.finalize(self, _stop, process)
         return process
 
@@ -197,6 +206,8 @@ class Repository:
         self._latest: dict[str, Document] = {}  # the last version read of each path
         self._roots: dict[str, str] = {}  # commit -> its root tree
         self._fetched: dict[str, bytes] = {}  # file versions read ahead, not parsed yet
+        self._reader: _Objects | None = None  # a second cat-file, for reading ahead
+        self._pending: tuple[threading.Thread, list[Any]] | None = None
 
     @classmethod
     def find(cls, record: Path) -> Repository:
@@ -275,16 +286,52 @@ class Repository:
             down = (self._trees[tree].get(parts[depth]) for tree in level)
             level = {e[1] for e in down if e and e[0] == TREE and isinstance(e[1], str)}
 
-    def prefetch(self, commits: list[Commit]) -> None:
-        """Read at once the file versions of these commits' records that are not read yet,
-        for `documents` (one round trip to git for many files)."""
+    def prefetch(self, commits: list[Commit], following: list[Commit] | None = None) -> None:
+        """Have the file versions of these commits' records read from git (those not read
+        yet), for `documents`; and start reading those of `following` in the background,
+        through a second `git cat-file`, while these are being worked on."""
+        self._wait()
+        wanted = self._unread(commits)
+        if wanted:
+            for oid, (_, content) in self._objects.read_many(wanted).items():
+                self._fetched[oid] = content
+        ahead = [oid for oid in self._unread(following or []) if oid not in wanted]
+        if ahead:
+            if self._reader is None:
+                self._reader = _Objects(self.root)
+            reader = self._reader
+            box: list[dict[str, tuple[str, bytes]] | BaseException] = []
+
+            def fetch() -> None:
+                try:
+                    box.append(reader.read_many(ahead))
+                except BaseException as exc:  # handed to the main thread by _wait
+                    box.append(exc)
+
+            thread = threading.Thread(target=fetch, daemon=True)
+            thread.start()
+            self._pending = (thread, box)
+
+    def _unread(self, commits: list[Commit]) -> list[str]:
         wanted: list[str] = []
         for commit in commits:
             with contextlib.suppress(UsageError):
                 for _, oid in self.snapshot(commit.id).files:
                     if oid not in self._documents and oid not in self._fetched:
                         wanted.append(oid)
-        for oid, (_, content) in self._objects.read_many(list(dict.fromkeys(wanted))).items():
+        return list(dict.fromkeys(wanted))
+
+    def _wait(self) -> None:
+        """Take in what the background read has brought."""
+        if self._pending is None:
+            return
+        thread, box = self._pending
+        self._pending = None
+        thread.join()
+        found = box[0]
+        if isinstance(found, BaseException):
+            raise found
+        for oid, (_, content) in found.items():
             self._fetched[oid] = content
 
     def _lookup(

@@ -21,12 +21,17 @@ from __future__ import annotations
 import dataclasses
 import re
 import weakref
+from difflib import SequenceMatcher
 from typing import Any
 
 from ropa.loader import MAX_DEPTH, Document, LoadError, _InMemory, load_text
 
 # Whether each text read so far is free of what `_unsafe` looks for.
 _SAFE: weakref.WeakKeyDictionary[Document, bool] = weakref.WeakKeyDictionary()
+# The lines of each text read so far, split once.
+_LINES: weakref.WeakKeyDictionary[Document, list[str]] = weakref.WeakKeyDictionary()
+# Changed spans longer than this (in lines) are looked at for separate groups of changes.
+SPREAD = 40
 # The layout of each text read so far (see `_layout`), so that the next version's is made
 # from the lines that changed.
 _LAYOUT: weakref.WeakKeyDictionary[Document, list[int]] = weakref.WeakKeyDictionary()
@@ -68,13 +73,27 @@ def reparse(old: Document, text: str, name: str) -> Document | None:
         old_safe = _SAFE[old] = not _unsafe(before)
     if not old_safe:
         return None
-    new_lines, old_lines = text.split("\n"), before.split("\n")
+    old_lines = _LINES.get(old)
+    if old_lines is None:
+        old_lines = _LINES[old] = before.split("\n")
+    new_lines = text.split("\n")
     limit = min(len(new_lines), len(old_lines))
     start = _common(new_lines, old_lines, limit)
     # Lines equal at the end, not overlapping the start.
     end = _common(new_lines[::-1], old_lines[::-1], limit - start)
     changed_new = (start, len(new_lines) - end)
     changed_old = (start, len(old_lines) - end)
+    if max(changed_new[1] - start, changed_old[1] - start) > SPREAD:
+        # Changes far apart (a merge brings two): one part at a time, each checked.
+        steps = _steps(old_lines, new_lines, start, end)
+        if len(steps) > 1:
+            document: Document | None = old
+            for step in steps:
+                assert document is not None
+                document = reparse(document, step, name)
+                if document is None:
+                    return None
+            return document
     # What the texts share was checked with the old text: only the changed lines need be.
     changed = new_lines[changed_new[0] : changed_new[1]]
     if _unsafe("\n".join(changed)):
@@ -88,7 +107,23 @@ def reparse(old: Document, text: str, name: str) -> Document | None:
     if document is not None:
         _SAFE[document] = True
         _LAYOUT[document] = new_layout
+        _LINES[document] = new_lines
     return document
+
+
+def _steps(old: list[str], new: list[str], start: int, end: int) -> list[str]:
+    """The texts on the way from `old` to `new` that apply one group of changed lines at a
+    time (the last is `new`), found by difflib in the changed span only."""
+    before, after = old[start : len(old) - end], new[start : len(new) - end]
+    hunks = [op for op in SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
+             if op[0] != "equal"]  # fmt: skip
+    texts = []
+    for count in range(1, len(hunks) + 1):
+        lines = list(before)
+        for _, i1, i2, j1, j2 in reversed(hunks[:count]):
+            lines[i1:i2] = after[j1:j2]
+        texts.append("\n".join(old[:start] + lines + old[len(old) - end :]))
+    return texts
 
 
 def _common(first: list[str], second: list[str], limit: int) -> int:

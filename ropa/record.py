@@ -81,9 +81,13 @@ class Record:
     # `i18n.translations`.
     catalogs: pathlib.Path | None = field(default=None, compare=False)
     _indexes: dict[str, dict[str, Entity]] = field(default_factory=dict, repr=False, compare=False)
+    # With `assemble(parts=...)`: the caller's store, and for each catalogue the identities of
+    # the documents' entity lists it is made of (equal keys: the same index).
+    _shared: dict[Any, Any] | None = field(default=None, repr=False, compare=False)
+    _index_keys: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def assemble(cls, documents: list[Document], parts: dict[int, Any] | None = None) -> Record:
+    def assemble(cls, documents: list[Document], parts: dict[Any, Any] | None = None) -> Record:
         """The record of these documents. `parts` keeps each document's entities (by the
         document's identity) for a caller that assembles many records from mostly the same
         documents, such as history; the caller keeps the documents alive."""
@@ -105,6 +109,15 @@ class Record:
             for name in CATALOGUES:
                 record.catalogues[name].extend(catalogues[name])
             record.registers.extend(registers)
+        if parts is not None:
+            record._shared = parts
+            # A document with no entries of a catalogue adds nothing to its index.
+            record._index_keys = {
+                name: tuple(
+                    id(entries) for doc in documents if (entries := parts[id(doc)][1][name])
+                )
+                for name in CATALOGUES
+            }
         return record
 
     @property
@@ -133,8 +146,14 @@ class Record:
         """
         found = self._indexes.get(catalogue)
         if found is None:
-            found = {}
-            for entity in self.catalogues[catalogue]:
-                found.setdefault(entity.id, entity)
+            key = ("index", catalogue, self._index_keys.get(catalogue))
+            shared = self._shared
+            found = shared.get(key) if shared is not None else None
+            if found is None:
+                found = {}
+                for entity in self.catalogues[catalogue]:
+                    found.setdefault(entity.id, entity)
+                if shared is not None:
+                    shared[key] = found
             self._indexes[catalogue] = found
         return found
