@@ -146,3 +146,31 @@ def test_identity_of_what_did_not_change(generated: list[str]) -> None:
     assert all(
         a is b for a, b in zip(old_register["purposes"], new_register["purposes"], strict=True)
     )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    file=st.integers(0, len(TEXTS) - 1),
+    versions=st.lists(
+        st.lists(st.tuples(st.integers(0, 10_000), EDITS, WORDS), min_size=1, max_size=3),
+        min_size=2,
+        max_size=4,
+    ),
+)
+def test_chains_of_versions(file: int, versions: list[list[tuple[int, str, str]]]) -> None:
+    """History reads each version from the one read before it (itself perhaps read from a
+    part): the data stays what a whole parse gives, version after version."""
+    text = TEXTS[file]
+    document = load_text(text, "f.yaml")
+    for edits in versions:
+        for line, kind, word in edits:
+            text = _edit(text, line, kind, word)
+        try:
+            whole = load_text(text, "f.yaml")
+        except LoadError:
+            assert reparse(document, text, "f.yaml") is None
+            return
+        part = reparse(document, text, "f.yaml")
+        if part is not None:
+            assert part.data == whole.data
+        document = part or whole
