@@ -210,6 +210,10 @@ class Describer:
                 "register": text(p("register")),
                 "name": text(p("name")),
             }
+        if rule == "source-added":
+            return _("%(register)s: new source of personal data: %(name)s") % {
+                "register": text(p("register")), "name": text(p("name"))
+            }  # fmt: skip
         if rule == "processor-use-added":
             return _("%(register)s: now uses the processor %(name)s") % {
                 "register": text(p("register")), "name": text(p("name"))

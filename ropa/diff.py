@@ -88,7 +88,9 @@ class Differ:
         # An entity read from the same file version is the same object: nothing to compare
         # (history reads each version once, so a commit costs what it changed).
         if old_c is not None and new_c is not None and old_c.data is not new_c.data:
-            yield from self._fields("controller", old_c.data, new_c.data, set())
+            yield from self._fields("controller", old_c.data, new_c.data, {"retention"})
+            yield from self._retention("controller", old_c.get("retention") or [],
+                                       new_c.get("retention") or [], new_c.get("name"))  # fmt: skip
         yield from self._catalogue("processors", "processor", self._processor)
         yield from self._catalogue("recipients", "recipient", self._holder)
         for name in ("sources", "data_categories", "purpose_groups"):
@@ -310,48 +312,50 @@ class Differ:
         new: list[dict[str, Any]],
         register: Any = None,
     ) -> Iterator[Change]:
-        for index, (before, after) in enumerate(zip(old, new, strict=False), start=1):
-            if before == after:
-                continue
-            structural = {k: v for k, v in before.items() if k not in ("applies_to", "note")}
-            changed = {k: v for k, v in after.items() if k not in ("applies_to", "note")}
+        """Retention rules matched by what they say, not by their place in the list: a rule
+        that only moved, or whose wording (`applies_to`, `note`, `internal_note`, `law`)
+        changed, is the same rule; one whose period alone changed is longer or shorter."""
+        old_left = list(enumerate(old, start=1))
+        new_left = list(enumerate(new, start=1))
+        pairs: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
+        for same in (_same_rule, _comparable_rule):
+            for entry in list(new_left):
+                match = next((o for o in old_left if same(o[1], entry[1])), None)
+                if match is not None:
+                    old_left.remove(match)
+                    new_left.remove(entry)
+                    pairs.append((entry[0], match[1], entry[1]))
+        changes: list[tuple[int, Change]] = []
+        for index, before, after in pairs:
             where = f"{subject}/retention/{index}"
-            if structural == changed:
-                yield from self._fields(where, before, after, set())
+            if _same_rule(before, after):
+                changes += [(index, c) for c in self._fields(where, before, after, set())]
                 continue
-            old_days, new_days = self._days(before), self._days(after)
-            comparable = {k: v for k, v in structural.items() if k not in ("period", "unit")} == {
-                k: v for k, v in changed.items() if k not in ("period", "unit")
-            }
-            if (
-                comparable
-                and old_days is not None
-                and new_days is not None
-                and old_days != new_days
-            ):
-                longer = new_days > old_days
-                yield Change(longer, "retention-longer" if longer else "retention-shorter", where,
-                             f"retention {self._period(before)} -> {self._period(after)}",
-                             (("register", register), ("rule", after), ("was", before)))  # fmt: skip
+            old_span, new_span = _span(before), _span(after)
+            if old_span is not None and new_span is not None:
+                # On one scale exactly; across them, a month counts as 30 days.
+                same_scale = old_span[0] == new_span[0]
+                longer = (new_span[1] > old_span[1] if same_scale
+                          else (self._days(after) or 0) > (self._days(before) or 0))  # fmt: skip
+                changes.append((index, Change(
+                    longer, "retention-longer" if longer else "retention-shorter", where,
+                    f"retention {self._period(before)} -> {self._period(after)}",
+                    (("register", register), ("rule", after), ("was", before)),
+                )))  # fmt: skip
             else:
-                yield Change(True, "retention-changed", where, "retention rule changed",
-                             (("register", register), ("rule", after)))  # fmt: skip
-        for index in range(len(old) + 1, len(new) + 1):
-            yield Change(
-                True,
-                "retention-changed",
-                f"{subject}/retention/{index}",
-                "retention rule added",
-                (("register", register), ("rule", new[index - 1])),
-            )
-        for index in range(len(new) + 1, len(old) + 1):
-            yield Change(
-                True,
-                "retention-changed",
-                f"{subject}/retention/{index}",
-                "retention rule removed",
-                (("register", register),),
-            )
+                changes.append((index, Change(True, "retention-changed", where,
+                                "retention rule changed",
+                                (("register", register), ("rule", after)))))  # fmt: skip
+        for index, rule in new_left:
+            changes.append((index, Change(True, "retention-changed",
+                            f"{subject}/retention/{index}", "retention rule added",
+                            (("register", register), ("rule", rule)))))  # fmt: skip
+        for index, _rule in old_left:
+            changes.append((len(new) + index, Change(True, "retention-changed",
+                            f"{subject}/retention/{index}", "retention rule removed",
+                            (("register", register),))))  # fmt: skip
+        for _, change in sorted(changes, key=lambda item: item[0]):
+            yield change
 
     @staticmethod
     def _days(rule: dict[str, Any]) -> int | None:
@@ -361,7 +365,8 @@ class Differ:
 
     @staticmethod
     def _period(rule: dict[str, Any]) -> str:
-        return f"{rule['period']} {rule['unit']}"
+        unit = str(rule["unit"])
+        return f"{rule['period']} {unit[:-1] if rule['period'] == 1 else unit}"
 
     # --- any other field ------------------------------------------------------------------
 
@@ -403,6 +408,36 @@ class Differ:
                 yield from self._fields(subject, a, b, set(), f"{path}[{index}]")
             return
         yield Change(False, "field-changed", f"{subject}{path}", f"{_short(old)} -> {_short(new)}")
+
+
+# What a retention rule says in words only: changing it changes no period or trigger.
+RETENTION_WORDING = ("applies_to", "note", "internal_note", "law")
+
+
+def _span(rule: dict[str, Any]) -> tuple[str, int] | None:
+    """A rule's period on one scale: ("months", n) for months and years, ("days", n) for
+    days and weeks (so that 1 year is 12 months); None without a period."""
+    if "period" not in rule:
+        return None
+    period, unit = int(rule["period"]), rule.get("unit")
+    if unit in ("months", "years"):
+        return "months", period * (12 if unit == "years" else 1)
+    return "days", period * (7 if unit == "weeks" else 1)
+
+
+def _structure(rule: dict[str, Any], period: bool = True) -> dict[str, Any]:
+    skip = RETENTION_WORDING if period else (*RETENTION_WORDING, "period", "unit")
+    return {k: v for k, v in rule.items() if k not in skip}
+
+
+def _same_rule(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """The same rule, in other words or units (1 year = 12 months)."""
+    return _structure(old, False) == _structure(new, False) and _span(old) == _span(new)
+
+
+def _comparable_rule(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """The same rule but for its period."""
+    return _structure(old, False) == _structure(new, False)
 
 
 def _by_id(items: Any) -> dict[str, dict[str, Any]]:

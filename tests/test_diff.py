@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from ropa import countries
 from ropa.cli import app
+from ropa.record import Record
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
@@ -415,3 +417,108 @@ def test_the_public_change_log_says_nothing_of_unpublished_registers(
     assert "February 2026" not in log  # the HR-only commit is not a public change
     assert "## 5 March 2026" in log
     assert "Customer register: " in log
+
+
+CONTRACT_RULE = """    - until: contract_obligations_fulfilled
+      applies_to:
+        sv: Personuppgifter som behandlas för att uppfylla våra avtalsförpliktelser
+        fi: Henkilötiedot, joita käsitellään sopimusvelvoitteidemme täyttämiseksi
+        en: Personal data processed to fulfil our contractual obligations
+"""
+
+
+@pytest.mark.parametrize(
+    ("old_rule", "new_rule", "expected"),
+    [
+        # Only the wording of a rule: editorial, never "data is now kept".
+        ("    - until: contract_obligations_fulfilled\n",
+         "    - until: contract_obligations_fulfilled\n      internal_note: checked by legal\n",
+         "editorial controller/retention/1.internal_note: (none) -> checked by legal [field-changed]\n"),
+        # A rule added above the others: one change, the others are the same rules.
+        (CONTRACT_RULE, "    - period: 6\n      unit: months\n      after: end_of_contract\n" + CONTRACT_RULE,
+         "material  controller/retention/1: retention rule added [retention-changed]\n"),
+    ],
+)  # fmt: skip
+def test_retention_rules_are_matched_by_what_they_say(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    old_rule: str, new_rule: str, expected: str,
+) -> None:  # fmt: skip
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(repo / "registers", old)
+    shutil.copytree(repo / "registers", new)
+    _edit(new / "controller.yaml", old_rule, new_rule)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["diff", "old", "new"])
+    assert result.stdout == expected
+    assert result.exit_code == (1 if expected.startswith("material") else 0)
+
+
+def test_moved_retention_rules_and_other_units_are_no_change(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(repo / "registers", old)
+    shutil.copytree(repo / "registers", new)
+    text = (new / "controller.yaml").read_text(encoding="utf-8")
+    start = text.index(CONTRACT_RULE)
+    second = text.index("    - until: purpose_fulfilled\n", start)
+    end = text.index("\n", second) + 1
+    while text[end:].startswith("      "):  # the rule's own lines are indented deeper
+        end = text.index("\n", end) + 1
+    block = text[second:end]
+    (new / "controller.yaml").write_text(
+        text[:start] + block + CONTRACT_RULE + text[end:], encoding="utf-8"
+    )
+    assert runner.invoke(app, ["validate", str(new)]).exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["diff", "old", "new"])
+    assert (result.exit_code, result.stdout) == (0, "")
+
+    # 1 year and 12 months are one period (an editorial change of notation); a longer one
+    # is material, for the controller's own rules too.
+    def with_period(count: str, unit: str) -> str:
+        return text.replace(
+            "    - until: contract_obligations_fulfilled\n",
+            f"    - until: contract_obligations_fulfilled\n      period: {count}\n"
+            f"      unit: {unit}\n      after: end_of_contract\n",
+            1,
+        )
+
+    for before, after, expected, code in (
+        (("12", "months"), ("1", "years"),
+         "editorial controller/retention/1.period: 12 -> 1 [field-changed]\n"
+         "editorial controller/retention/1.unit: months -> years [field-changed]\n", 0),
+        (("12", "months"), ("2", "years"),
+         "material  controller/retention/1: retention 12 months -> 2 years [retention-longer]\n",
+         1),
+    ):  # fmt: skip
+        (old / "controller.yaml").write_text(with_period(*before), encoding="utf-8")
+        (new / "controller.yaml").write_text(with_period(*after), encoding="utf-8")
+        result = runner.invoke(app, ["diff", "old", "new"])
+        assert (result.exit_code, result.stdout) == (code, expected)
+
+
+def test_a_new_source_is_described_as_one(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The change log says what changed: a register's new source, not "retention rules"."""
+    from ropa.changelog import Describer
+    from ropa.diff import diff
+    from ropa.validate import read
+
+    record = Record.assemble(read(ROOT / "registers").documents)
+    changed = Record.assemble(read(ROOT / "registers").documents)
+    marketing = next(r for r in changed.registers if r.get("sources"))
+    marketing.data["sources"] = [*marketing.data["sources"], "authorities"]
+    changed.catalogues["sources"].append(
+        changed.catalogues["sources"][0]._replace(data={"id": "authorities", "name": {
+            "sv": "Myndigheter", "fi": "Viranomaiset", "en": "Authorities"}})
+    )  # fmt: skip
+    change = next(
+        c
+        for c in diff(record, changed, countries.load())
+        if c.rule == "source-added" and c.subject.startswith("registers/")
+    )
+    assert change.material
+    name = marketing.get("name")["en"]
+    assert Describer(changed, "en").describe(change) == (
+        f"{name}: new source of personal data: Authorities"
+    )
