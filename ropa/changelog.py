@@ -210,6 +210,15 @@ class Describer:
                 "register": text(p("register")),
                 "name": text(p("name")),
             }
+        if rule == "sub-processor-added":
+            return _("%(name)s engages a new sub-processor: %(entity)s, processing data in %(places)s") % {
+                "name": text(p("name")), "entity": p("entity"), "places": self.places(p("countries"))
+            }  # fmt: skip
+        if rule == "sub-processor-transfer-added":
+            return _("%(entity)s, a sub-processor of %(name)s, now also processes data in %(country)s, outside the EU/EEA") % {
+                "name": text(p("name")), "entity": p("entity"),
+                "country": self.view.place_name(p("country")),
+            }  # fmt: skip
         if rule == "source-added":
             return _("%(register)s: new source of personal data: %(name)s") % {
                 "register": text(p("register")), "name": text(p("name"))

@@ -194,7 +194,41 @@ class Differ:
                          f"legal entity {old.get('legal_entity')} -> {new.get('legal_entity')}",
                          (("name", new.get("system")), ("entity", new.get("legal_entity")),
                           ("was", old.get("legal_entity"))))  # fmt: skip
-        yield from self._holder(subject, old, new, frozenset({"legal_entity"}))
+        yield from self._sub_processors(subject, old, new)
+        yield from self._holder(subject, old, new, frozenset({"legal_entity", "sub_processors"}))
+
+    def _sub_processors(self, subject: str, old: Entity, new: Entity) -> Iterator[Change]:
+        """A new sub-processor is the notice Art. 28(2) is about; so is one that starts to
+        process data outside the EU/EEA. Matched by legal entity."""
+
+        def by_entity(entity: Entity) -> dict[str, dict[str, Any]]:
+            return {str(sub.get("legal_entity")): sub for sub in entity.get("sub_processors") or []
+                    if isinstance(sub, dict)}  # fmt: skip
+
+        before, after = by_entity(old), by_entity(new)
+        name = new.get("system") or new.get("name")
+        for entity, sub in after.items():
+            where = f"{subject}/sub_processors/{entity}"
+            countries = tuple(sub.get("countries") or ())
+            if entity not in before:
+                yield Change(True, "sub-processor-added", where,
+                             f"sub-processor added: {entity}; in {', '.join(countries)}",
+                             (("name", name), ("entity", entity), ("countries", countries)))  # fmt: skip
+                continue
+            was = {
+                m for c in before[entity].get("countries") or () for m in self.countries.expand(c)
+            }
+            now = {m for c in countries for m in self.countries.expand(c)}
+            for code in sorted(now - was):
+                if not self.countries.in_eea(code):
+                    yield Change(True, "sub-processor-transfer-added", where,
+                                 f"sub-processor now also in {code}, outside the EU/EEA",
+                                 (("name", name), ("entity", entity), ("country", code)))  # fmt: skip
+            yield from self._fields(where, before[entity], sub, set())
+        for entity in before:
+            if entity not in after:
+                yield Change(False, "sub-processor-removed", f"{subject}/sub_processors/{entity}",
+                             f"sub-processor removed: {entity}")  # fmt: skip
 
     # --- registers -------------------------------------------------------------------------
 

@@ -522,3 +522,46 @@ def test_a_new_source_is_described_as_one(repo: Path, monkeypatch: pytest.Monkey
     assert Describer(changed, "en").describe(change) == (
         f"{name}: new source of personal data: Authorities"
     )
+
+
+def test_new_sub_processors_are_material(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Art. 28(2): a new sub-processor, or one that starts to process data outside the
+    EU/EEA, is what customers are to be told of."""
+    from ropa.changelog import Describer
+    from ropa.diff import diff
+    from ropa.validate import read
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(repo / "registers", old)
+    shutil.copytree(repo / "registers", new)
+    anchor = "    system: Google Analytics\n"
+    sub = (
+        "    sub_processors:\n      - legal_entity: Hetzner Online GmbH\n        countries: [DE]\n"
+    )
+    _edit(old / "processors.yaml", anchor, anchor + sub)
+    _edit(new / "processors.yaml", anchor,
+          anchor + sub.replace("[DE]", "[DE, IN]")
+          + "      - legal_entity: Backblaze Inc.\n        countries: [US]\n")  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["diff", "old", "new"])
+    assert result.exit_code == 1, result.stderr
+    assert result.stdout == (
+        "material  processors/google-analytics/sub_processors/Hetzner Online GmbH: sub-processor"
+        " now also in IN, outside the EU/EEA [sub-processor-transfer-added]\n"
+        "editorial processors/google-analytics/sub_processors/Hetzner Online GmbH.countries:"
+        " ['DE'] -> ['DE', 'IN'] [field-changed]\n"
+        "material  processors/google-analytics/sub_processors/Backblaze Inc.: sub-processor"
+        " added: Backblaze Inc.; in US [sub-processor-added]\n"
+    )
+    before = Record.assemble(read(old).documents)
+    after = Record.assemble(read(new).documents)
+    words = [Describer(after, "en").describe(c) for c in diff(before, after, countries.load())
+             if c.material]  # fmt: skip
+    assert words == [
+        "Hetzner Online GmbH, a sub-processor of Google Analytics, now also processes data in"
+        " India, outside the EU/EEA",
+        "Google Analytics engages a new sub-processor: Backblaze Inc., processing data in"
+        " United States",
+    ]
