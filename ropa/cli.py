@@ -322,6 +322,7 @@ def render(
     from ropa import reporters
     from ropa.errors import UsageError
     from ropa.record import Record
+    from ropa.writer import write_all
 
     on = _parse_date(today)
     formats = _split(output_format) or []
@@ -407,7 +408,7 @@ def render(
                 raise typer.Exit(1)
             _info(f"{len(outputs + extra)} files in {out} are up to date\n")
             return
-        written = rendering.write_all(outputs + extra, out)
+        written = write_all(outputs + extra, out)
     except UsageError as exc:
         raise _fail(str(exc)) from None
     except OSError as exc:
@@ -562,7 +563,7 @@ def export(
     from ropa import export as exporting
     from ropa.errors import UsageError
     from ropa.record import Record
-    from ropa.render import Output, write_all
+    from ropa.writer import Output, write_all
 
     try:
         result = _validated(path)
@@ -793,9 +794,9 @@ def changelog(
     from ropa.errors import UsageError
     from ropa.history import Repository
     from ropa.record import Record
-    from ropa.render import Output, write_all
     from ropa.rules.languages import language_problems
     from ropa.validate import catalog_folder
+    from ropa.writer import Output, write_all
 
     if base_url is not None and (
         not base_url.startswith("https://") or any(c in base_url for c in "?# \t\n")
@@ -882,7 +883,7 @@ def init(
     --country FI --lang en; --company is required).
     """
     from ropa import countries, i18n, scaffold
-    from ropa.render import Output, write_all
+    from ropa.writer import Output, write_all
 
     interactive = sys.stdin.isatty()
     if company is None:
@@ -923,25 +924,28 @@ def init(
             f"{', '.join(str(folder / n) for n in existing)} already exist;"
             " use --force to overwrite"
         )
-    written = []
-    for name, content in files.items():
-        target = folder / name
-        written += write_all([Output(target.name, content.encode("utf-8"))], target.parent)
+    from ropa.errors import UsageError
+    from ropa.workspace import repository_root
+
+    # The record's files as one set: all written, or (a full disk, a file in the way) none.
+    outputs = [Output(name, content.encode("utf-8")) for name, content in files.items()]
     # The hook belongs where pre-commit reads it: the repository's root (or the new folder,
     # which may become one), naming the record from there. An existing configuration is the
     # user's own and is never replaced.
-    from ropa.workspace import repository_root
-
     record = (folder / "registers").absolute()
     top = repository_root(folder.absolute()) or folder.absolute()
     config = top / ".pre-commit-config.yaml"
-    if config.exists():
-        kept = f"left {config} as it is; to check the record before each commit, see docs/ci.md"
-    else:
-        relative = os.path.relpath(record, top).replace(os.sep, "/")
-        hook = scaffold.precommit_config(relative)
-        written += write_all([Output(config.name, hook.encode("utf-8"))], config.parent)
-        kept = ""
+    try:
+        written = write_all(outputs, folder)
+        if config.exists():
+            kept = f"left {config} as it is; to check the record before each commit, see docs/ci.md"
+        else:
+            relative = os.path.relpath(record, top).replace(os.sep, "/")
+            hook = scaffold.precommit_config(relative)
+            written += write_all([Output(config.name, hook.encode("utf-8"))], config.parent)
+            kept = ""
+    except UsageError as exc:
+        raise _fail(str(exc)) from None
     for target in written:
         _info(f"wrote {target}\n")
     if kept:

@@ -3,11 +3,8 @@ list and the transfer-safeguard table, per language, as HTML, Markdown, CSV and 
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +12,7 @@ from ropa import countries, i18n
 from ropa.errors import UsageError
 from ropa.record import Record
 from ropa.resources import shipped
+from ropa.writer import Output
 
 PAGES = ("privacy", "processors", "transfers")
 FORMATS = ("html", "md")
@@ -138,14 +136,6 @@ def _environment(markdown: bool, templates: Path | None) -> Any:
     return env
 
 
-@dataclass(frozen=True)
-class Output:
-    """One rendered file, fully in memory before anything touches the disk."""
-
-    name: str
-    content: bytes
-
-
 def render_page(
     template: str,
     lang: str,
@@ -259,48 +249,6 @@ def _explainer(lang: str, catalogs: Path | None) -> Any:
         return [str(origin(place)) for place in statement.sources] or [_("no source")]
 
     return explain
-
-
-def write_all(outputs: list[Output], out_dir: Path) -> list[Path]:
-    """Write every output atomically: all temporary files first, then rename them in place.
-
-    On any error before the renames, no existing file is touched and the temporaries go.
-    """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    umask = os.umask(0)
-    os.umask(umask)
-    staged: list[tuple[str, Path]] = []
-    try:
-        for output in outputs:
-            target = out_dir / output.name
-            if target.is_symlink():
-                raise UsageError(f"{target}: refusing to write through a symbolic link")
-            handle, temp = tempfile.mkstemp(dir=out_dir, prefix=f".{output.name}.", suffix=".tmp")
-            staged.append((temp, target))
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(output.content)
-                stream.flush()
-                os.fsync(stream.fileno())
-            Path(temp).chmod(0o666 & ~umask)
-        for temp, target in staged:
-            Path(temp).replace(target)
-    except BaseException:
-        for temp, _ in staged:
-            Path(temp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(out_dir)
-    return [target for _, target in staged]
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms without directory handles
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def check_out_dir(out_dir: Path, record_path: Path) -> None:
