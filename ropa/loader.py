@@ -12,7 +12,8 @@ data from it itself:
 - duplicate keys, non-string keys, merge keys and every tag outside str/int/bool/null/seq/map
   are errors;
 - size, nesting depth and alias expansion are bounded, recursive aliases rejected;
-- invalid UTF-8, a byte order mark, tabs outside quoted strings, control and bidi characters,
+- invalid UTF-8 (a byte order mark at the start is allowed, as YAML 1.2 allows it), tabs
+  outside quoted strings, control and bidi characters,
   empty files, several documents and a non-mapping top level are errors.
 
 Every error carries the file's line and column. Errors always come from the pure parser, so
@@ -39,6 +40,7 @@ from ropa.errors import UsageError
 from ropa.problem import Problem, Severity
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
+BOM = b"\xef\xbb\xbf"  # UTF-8's byte order mark
 MAX_DEPTH = 64
 # Nodes reachable through aliases beyond their first use. A register needs none; a few
 # thousand allow honest reuse while an 800-byte "billion laughs" file is refused at once.
@@ -221,7 +223,7 @@ class _OnDisk:
             raise UsageError(
                 f"{self._name}: the file changed while it was being checked; run again"
             )
-        return normalise(raw.decode("utf-8"))
+        return normalise(raw.removeprefix(BOM).decode("utf-8"))
 
 
 class LoadError(Exception):
@@ -279,14 +281,9 @@ def load_bytes(raw: bytes, name: str, composer: str | None = None) -> Document:
             RULE_CHARACTERS,
             f"file is {len(raw)} bytes; the limit is {MAX_FILE_BYTES} bytes",
         )
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raise _fail(
-            name,
-            1,
-            1,
-            RULE_CHARACTERS,
-            "file starts with a byte order mark (BOM); save it as UTF-8 without BOM",
-        )
+    # YAML 1.2 allows a byte order mark at the start of a stream, and Windows editors write
+    # one: the file reads as it would without it (positions included).
+    raw = raw.removeprefix(BOM)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _fail(name, 1, 1, RULE_CHARACTERS, "file is UTF-16; save it as UTF-8")
     try:

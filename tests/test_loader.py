@@ -79,10 +79,9 @@ HAZARDS = {
         b"dpa: {signed: true, signed: false}\n",
         "f.yaml:1:21 error ROPA003 duplicate key 'signed' (first defined on line 1)",
     ),
-    "byte order mark": (
-        b"\xef\xbb\xbfa: 1\n",
-        "f.yaml:1:1 error ROPA002 file starts with a byte order mark (BOM); save it as UTF-8"
-        " without BOM",
+    "byte order mark inside the text": (
+        b"a: 1\nb: x\xef\xbb\xbfy\n",
+        "f.yaml:2:5 error ROPA002 control or invisible formatting character U+FEFF is not allowed",
     ),
     "utf-16": (b"\xff\xfea\x00:\x00", "f.yaml:1:1 error ROPA002 file is UTF-16; save it as UTF-8"),
     "invalid utf-8 (latin-1)": (
@@ -308,3 +307,23 @@ def test_a_file_changed_after_loading_is_not_given_wrong_positions(tmp_path: Pat
     file.write_text("# a new first line\ncontroller:\n  name: Askele Ab\n", encoding="utf-8")
     with pytest.raises(UsageError, match=r"r\.yaml: the file changed while it was being checked"):
         _ = doc.root
+
+
+def test_a_byte_order_mark_at_the_start_changes_nothing(tmp_path: Path) -> None:
+    """YAML 1.2 allows a BOM at the start of a stream; Windows editors write one. The file
+    gives the same data and the same problems, at the same lines and columns, as without."""
+    from ropa.validate import validate
+
+    plain = tmp_path / "plain" / "record.yaml"
+    marked = tmp_path / "marked" / "record.yaml"
+    for path in (plain, marked):
+        path.parent.mkdir()
+    text = (Path(__file__).parent / "shared_cases" / "06-dangling-intros.yaml").read_bytes()
+    plain.write_bytes(text)
+    marked.write_bytes(b"\xef\xbb\xbf" + text)
+    assert load_file(marked).data == load_file(plain).data
+    found = [
+        [(p.line, p.column, p.rule, p.message) for p in validate(path).problems]
+        for path in (plain, marked)
+    ]
+    assert found[0] == found[1] and found[0]

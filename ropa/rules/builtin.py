@@ -24,11 +24,12 @@ def yaml_syntax(context: Context) -> Iterator[Finding]:
 
 @rule("ROPA002", "characters", stage="load", article="")
 def characters(context: Context) -> Iterator[Finding]:
-    """The file has invalid UTF-8, a byte order mark, tabs, or control or bidi characters.
+    """The file has invalid UTF-8, tabs, or control or bidi characters.
 
     Tabs change meaning between YAML parsers and invisible characters can make two names
     look the same on the published page, so only plain UTF-8 text is read; tabs may appear
-    only inside quoted strings.
+    only inside quoted strings. A byte order mark at the very start is allowed (YAML 1.2
+    allows it; Windows editors write one) and changes nothing.
 
     Failing:
 
