@@ -176,13 +176,9 @@ def _reparse(
     if old_value is _NONE or new_value is _NONE:
         return None
     *folder, last = path
-    parent: Any = old.data
-    for step in folder:
-        by_key = isinstance(parent, dict) and isinstance(step, str) and step in parent
-        by_index = isinstance(parent, list) and isinstance(step, int) and step < len(parent)
-        if not (by_key or by_index):
-            return None
-        parent = parent[step]
+    parent = _at(old.data, folder)
+    if parent is _NONE:
+        return None
     if key is None:
         siblings = _siblings(new_lines, texts.new_layout, first, column)
         if not isinstance(parent, list) or len(parent) != siblings:
@@ -226,13 +222,7 @@ def _insert_or_delete(
         if path is None:
             return None
         *folder, index = path
-        parent: Any = old.data
-        for step in folder:
-            by_key = isinstance(parent, dict) and isinstance(step, str) and step in parent
-            by_index = isinstance(parent, list) and isinstance(step, int) and step < len(parent)
-            if not (by_key or by_index):
-                return None
-            parent = parent[step]
+        parent = _at(old.data, folder)
         items = _parse_items(lines[at:until], column, name)
         if items is None or not isinstance(parent, list) or not isinstance(index, int):
             return None
@@ -263,6 +253,17 @@ def _insert_or_delete(
             return None
         return _replace(old.data, tuple(folder), value)
     return None
+
+
+def _at(data: Any, path: list[str | int]) -> Any:
+    """The value at `path` in `data`, or `_NONE` where the path leads nowhere."""
+    for step in path:
+        by_key = isinstance(data, dict) and isinstance(step, str) and step in data
+        by_index = isinstance(data, list) and isinstance(step, int) and step < len(data)
+        if not (by_key or by_index):
+            return _NONE
+        data = data[step]
+    return data
 
 
 def _run(lines: list[str], layout: list[int], first: int, stop: int) -> int | None:
@@ -494,17 +495,15 @@ def _parse_unit(lines: list[str], column: int, key: str | None, name: str) -> An
     """The value of the part written in `lines` (a list item whose "-" is at `column`, or the
     entry `key` at `column`), parsed alone by the strict loader; `_NONE` when that is not what
     the lines hold or the loader refuses them."""
+    if key is None:
+        items = _parse_items(lines, column, name)
+        return items[0] if items is not None and len(items) == 1 else _NONE
     pad = " " * column
-    # Every line keeps its place relative to the part; a line indented less can only be
-    # blank or a comment (anything else would have ended the part).
-    body = [("  " if key is None else "") + line[column:] if line.startswith(pad) else line.strip()
-            for line in lines]  # fmt: skip
-    body[0] = ("  " if key is None else "") + lines[0][column:]
+    # Every line keeps its place relative to the entry; a line indented less can only be
+    # blank or a comment (anything else would have ended it).
+    body = [lines[0][column:]] + [line[column:] if line.startswith(pad) else line.strip()
+                                  for line in lines[1:]]  # fmt: skip
     try:
-        if key is None:
-            data = load_text("x:\n" + "\n".join(body) + "\n", name).data
-            items = data.get("x")
-            return items[0] if isinstance(items, list) and len(items) == 1 else _NONE
         data = load_text("\n".join(body) + "\n", name).data
     except LoadError:
         return _NONE
