@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ropa import resources
 from ropa.errors import UsageError
+from ropa.loader import forbidden_character
 
 if TYPE_CHECKING:
     from ropa.resources import Traversable
@@ -82,7 +83,7 @@ def _read(po: Path | Traversable, lang: str) -> Any:
             # A folder named after a code CLDR lacks is reported by validate (ROPA502); read
             # it without plural rules rather than fail here.
             locale = lang if localedata.exists(lang) else None
-            return read_po(handle, locale=locale, domain=DOMAIN, abort_invalid=True)
+            catalog = read_po(handle, locale=locale, domain=DOMAIN, abort_invalid=True)
     except PoFileError as exc:
         # Babel counts lines from 0 in this message.
         reason = str(exc.args[0]).rsplit(" on ", 1)[0]
@@ -91,6 +92,14 @@ def _read(po: Path | Traversable, lang: str) -> Any:
         raise CatalogError(po, f"not a readable .po catalog ({exc})") from None
     except OSError as exc:
         raise CatalogError(po, str(exc.strerror)) from None
+    # The same characters are refused here as in the record's YAML (ropa.loader).
+    for message in catalog:
+        strings = message.string if isinstance(message.string, (tuple, list)) else [message.string]
+        for text in strings:
+            bad = forbidden_character(text or "")
+            if bad:
+                raise CatalogError(po, f"{bad[1]} is not allowed in a translation", message.lineno)
+    return catalog
 
 
 def _compile(catalog: Any) -> Any:
@@ -181,7 +190,7 @@ def gaps(lang: str, catalogs: Path | None) -> Gaps | None:
                 missing.append(msgid)
             continue
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        strings = message.string if isinstance(message.string, (tuple, list)) else [message.string]
         # Pages format every translation with the msgid's values (Jinja's newstyle
         # gettext does so even without any), so a translation must format with them.
         values = {name: 0 for text in ids for name in PLACEHOLDER.findall(text)}

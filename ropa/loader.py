@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+import unicodedata
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,6 +43,9 @@ from ropa.problem import Problem, Severity
 MAX_FILE_BYTES = 16 * 1024 * 1024
 BOM = b"\xef\xbb\xbf"  # UTF-8's byte order mark
 MAX_DEPTH = 64
+# Beyond 15 digits an integer is no count, period or age a record holds, JSON readers lose
+# its precision (2**53) and Python refuses to convert one of 4,300 digits.
+MAX_INT_DIGITS = 15
 # Nodes reachable through aliases beyond their first use. A register needs none; a few
 # thousand allow honest reuse while an 800-byte "billion laughs" file is refused at once.
 MAX_ALIAS_EXPANSION = 10_000
@@ -63,16 +67,30 @@ _NULL_RE = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL_RE = re.compile(r"^(?:true|false)$")
 _INT_RE = re.compile(r"^-?(?:0|[1-9][0-9]*)$")
 
-# C0 controls except tab/LF/CR, DEL, C1 controls (incl. NEL), line/paragraph separators
-# (PyYAML counts them as line breaks, which shifts every later line number), bidi
-# embedding/override/isolate controls (display spoofing) and a BOM inside the text.
-_FORBIDDEN_IN_TEXT = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+# Characters no record text may hold, wherever they stand:
+# - C0 controls except tab/LF/CR, DEL and C1 controls (incl. NEL): they act on terminals;
+# - U+2028/U+2029: PyYAML counts them as line breaks, which shifts every later line number;
+# - bidi embedding/override/isolate controls and marks (U+061C, U+200E, U+200F): display
+#   spoofing, text that reads in another order than it is stored;
+# - zero-width and invisible characters (U+180E, U+200B, U+2060-U+2064, U+206A-U+206F,
+#   U+FFF9-U+FFFB, tag characters U+E0000-U+E007F): two names that look the same differ;
+#   the joiners U+200C/U+200D are allowed, as Persian, Indic scripts and emoji need them;
+# - a BOM inside the text (one at the very start is removed before this check);
+# - noncharacters (U+FDD0-U+FDEF and the last two code points of every plane, U+FFFE,
+#   U+FFFF, ...): XML 1.0 forbids U+FFFE/U+FFFF, so the workbook and the feed would not be
+#   well-formed;
+# - surrogates, which only an escape can produce.
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
 )
+_NEVER = (
+    "\x7f-\x9f\u061c\u180e\u200b\u200e\u200f\u2028\u2029\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f\ud800-\udfff"
+    + _NONCHARACTERS
+)
+_FORBIDDEN_IN_TEXT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_NEVER}]")
 # Inside values, escapes such as "\e" or "\r" can produce characters the file may not hold.
-_FORBIDDEN_IN_VALUE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
-)
+_FORBIDDEN_IN_VALUE = re.compile(f"[\x00-\x08\x0b-\x1f{_NEVER}]")
 
 
 class StrictResolver(yaml.resolver.BaseResolver):
@@ -248,7 +266,31 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
 
 
 def _describe(char: str) -> str:
-    return f"U+{ord(char):04X}"
+    """`invisible character U+200B ZERO WIDTH SPACE`: its kind, code point and Unicode name."""
+    code = ord(char)
+    if code < 0x20 or 0x7F <= code <= 0x9F:
+        kind = "control character"
+    elif char in "\u2028\u2029":
+        kind = "line separator"
+    elif char in "\u061c\u200e\u200f" or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+        kind = "bidi control"
+    elif 0xD800 <= code <= 0xDFFF:
+        kind = "unpaired surrogate"
+    elif 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE:
+        kind = "noncharacter"
+    else:
+        kind = "invisible character"
+    name = unicodedata.name(char, "")
+    return f"{kind} U+{code:04X}" + (f" {name}" if name else "")
+
+
+def forbidden_character(text: str, in_value: bool = True) -> tuple[int, str] | None:
+    """The first character in `text` that no record text may hold, as (index, description
+    such as "invisible character U+200B ZERO WIDTH SPACE"), or None. `in_value` (the
+    default) also refuses CR, which a file's text may hold as a line break but a value may
+    not."""
+    bad = (_FORBIDDEN_IN_VALUE if in_value else _FORBIDDEN_IN_TEXT).search(text)
+    return (bad.start(), _describe(bad.group())) if bad else None
 
 
 def load_file(path: Path, name: str | None = None, composer: str | None = None) -> Document:
@@ -322,7 +364,7 @@ def load_text(text: str, name: str, composer: str | None = None) -> Document:
             line,
             column,
             RULE_CHARACTERS,
-            f"control or invisible formatting character {_describe(bad.group())} is not allowed",
+            f"{_describe(bad.group())} is not allowed",
         )
     composer = composer or DEFAULT_COMPOSER
     try:
@@ -580,6 +622,14 @@ class _Constructor:
         if tag == BOOL_TAG and _BOOL_RE.match(value):
             return value == "true"
         if tag == INT_TAG and _INT_RE.match(value):
+            if len(value.lstrip("-")) > MAX_INT_DIGITS:
+                raise _at(
+                    self.name,
+                    node.start_mark,
+                    RULE_CONSTRUCT,
+                    f"the number {value[:20]}... ({len(value.lstrip('-'))} digits) is too large;"
+                    f" a record's numbers have at most {MAX_INT_DIGITS} digits",
+                )
             return int(value)
         if tag in (NULL_TAG, BOOL_TAG, INT_TAG):
             raise _at(
@@ -597,8 +647,7 @@ class _Constructor:
                 self.name,
                 node.start_mark,
                 RULE_CHARACTERS,
-                f"control, invisible or unpaired surrogate character {_describe(bad.group())}"
-                " is not allowed in a value",
+                f"{_describe(bad.group())} is not allowed in a value",
             )
 
     def _tag_error(self, node: Node) -> LoadError:

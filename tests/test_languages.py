@@ -250,6 +250,26 @@ def test_a_record_catalog_overrides_messages_of_a_shipped_language(tmp_path: Pat
     assert i18n.gaps("sv", tmp_path / "locale") == i18n.Gaps((), (), len(i18n.template()))
 
 
+@pytest.mark.parametrize(
+    ("text", "described"),
+    [
+        ("Integritets\u200bpolicy", "invisible character U+200B ZERO WIDTH SPACE"),
+        ("\u202epolicy", "bidi control U+202E RIGHT-TO-LEFT OVERRIDE"),
+        ("\x1b[31mpolicy", "control character U+001B"),
+        ("Bad\ufffe", "noncharacter U+FFFE"),
+    ],
+)
+def test_a_record_catalog_is_held_to_the_record_s_characters(
+    tmp_path: Path, text: str, described: str
+) -> None:
+    po = tmp_path / "locale" / "sv" / "LC_MESSAGES" / "ropa.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(f'msgid "Consent"\nmsgstr "x"\n\nmsgid "Privacy policy"\nmsgstr "{text}"\n')
+    with pytest.raises(i18n.CatalogError) as caught:
+        i18n.translations("sv", catalogs=tmp_path / "locale")
+    assert str(caught.value) == f"{po}:4: {described} is not allowed in a translation"
+
+
 def test_translations_are_cached_per_language_and_folder(tmp_path: Path) -> None:
     assert i18n.translations("sv") is i18n.translations("sv", catalogs=None)
     # A folder without a catalog for the language shares the shipped translations.

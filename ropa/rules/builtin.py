@@ -24,12 +24,18 @@ def yaml_syntax(context: Context) -> Iterator[Finding]:
 
 @rule("ROPA002", "characters", stage="load", article="")
 def characters(context: Context) -> Iterator[Finding]:
-    """The file has invalid UTF-8, tabs, or control or bidi characters.
+    """The file has invalid UTF-8, tabs, or control, bidi, invisible or non-characters.
 
-    Tabs change meaning between YAML parsers and invisible characters can make two names
-    look the same on the published page, so only plain UTF-8 text is read; tabs may appear
-    only inside quoted strings. A byte order mark at the very start is allowed (YAML 1.2
-    allows it; Windows editors write one) and changes nothing.
+    Tabs change meaning between YAML parsers, so tabs may appear only inside quoted
+    strings. Refused anywhere, escapes included: control characters (they act on terminals
+    and CI logs), U+2028/U+2029, bidi controls and marks (U+061C, U+200E, U+200F,
+    U+202A-U+202E, U+2066-U+2069), zero-width and invisible characters (U+180E, U+200B,
+    U+2060-U+2064, U+206A-U+206F, U+FEFF, U+FFF9-U+FFFB, tag characters), noncharacters
+    (U+FFFE, U+FFFF, ...; XML forbids them) and unpaired surrogates: text must read as it
+    is stored, and two names that look the same must be the same. The joiners U+200C and
+    U+200D stay allowed for the scripts and emoji that need them. A byte order mark at the
+    very start is allowed (YAML 1.2; Windows editors write one). A record's own `.po`
+    catalogs are held to the same characters.
 
     Failing:
 
