@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ropa import resources
+from ropa.dates import EARLIEST, LATEST, in_range
 from ropa.loader import Document
 from ropa.locate import position
 from ropa.problem import Path, Problem, Severity
@@ -41,10 +42,21 @@ def _is_date(value: object) -> bool:
     if not isinstance(value, str) or not _DATE_RE.match(value):
         return False
     try:
-        datetime.date.fromisoformat(value)
+        return in_range(datetime.date.fromisoformat(value))
     except ValueError:
         return False
-    return True
+
+
+def _calendar_date(value: object) -> bool:
+    """A YYYY-MM-DD string that names a real day, whatever its year."""
+    try:
+        return (
+            isinstance(value, str)
+            and bool(_DATE_RE.match(value))
+            and bool(datetime.date.fromisoformat(value))
+        )
+    except ValueError:
+        return False
 
 
 def _is_date_format(value: object) -> bool:
@@ -263,7 +275,14 @@ def _explain(error: Any) -> Iterator[tuple[Path, bool, str]]:
         tail = f": {description}" if description else ""
         yield path, False, f"{_shorten(value)} is not a valid {_title(schema)}{tail}"
     elif keyword == "format":
-        if expected == "date":
+        if expected == "date" and _calendar_date(value):
+            yield (
+                path,
+                False,
+                f"{_shorten(value)} is outside the dates a record may hold"
+                f" ({EARLIEST.isoformat()} to {LATEST.isoformat()})",
+            )
+        elif expected == "date":
             yield path, False, f"{_shorten(value)} is not a valid date; write YYYY-MM-DD"
         else:
             yield path, False, f"{_shorten(value)} is not a valid {_title(schema)}"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ropa import countries, files, schema
+from ropa.dates import EARLIEST, LATEST, in_range
 from ropa.errors import UsageError
 from ropa.files import CATALOGS
 from ropa.loader import RULE_DOCUMENT, Document, LoadError, load_file
@@ -132,9 +133,14 @@ def today() -> datetime.date:
     fixed = os.environ.get("ROPA_TODAY")
     if fixed:
         try:
-            return datetime.date.fromisoformat(fixed)
+            day = datetime.date.fromisoformat(fixed)
         except ValueError:
             raise UsageError(f"ROPA_TODAY={fixed!r} is not a date (YYYY-MM-DD)") from None
+        if not in_range(day):
+            raise UsageError(
+                f"ROPA_TODAY={fixed!r} is outside {EARLIEST.isoformat()} to {LATEST.isoformat()}"
+            )
+        return day
     return datetime.date.today()
 
 

@@ -54,8 +54,8 @@ MAX_ITEMS = 3
 # What the rules require of single objects, as JSON Schema merged into the schema at the
 # JSON pointer given (appended to the object's allOf).
 RULE_CONSTRAINTS: dict[str, list[dict[str, Any]]] = {
-    # ROPA104: exactly one controller section.
-    "": [{"required": ["controller"]}],
+    # ROPA104 and ROPA110: a controller and at least one processing activity.
+    "": [{"required": ["controller", "registers"]}],
     "/$defs/legal_basis": [
         # ROPA301: legitimate interests need the interest stated.
         {
@@ -94,6 +94,8 @@ RULE_CONSTRAINTS: dict[str, list[dict[str, Any]]] = {
     ],
     # ROPA401: a retention rule needs an event or a period.
     "/$defs/retention": [{"anyOf": [{"required": ["until"]}, {"required": ["period"]}]}],
+    # ROPA110: a record has at least one processing activity.
+    "/properties/registers": [{"minItems": 1}],
     # ROPA401: a controller register says how long data is kept.
     "/properties/registers/items": [
         {
@@ -586,7 +588,7 @@ def _set(
 
 
 def _array(ctx: _Context, node: dict[str, Any], path: InstancePath) -> list[Any]:
-    low = node.get("minItems", 0)
+    low = max([node.get("minItems", 0)] + [p.get("minItems", 0) for p in node.get("allOf", [])])
     high = max(low, min(node.get("maxItems", MAX_ITEMS), MAX_ITEMS))
     size = ctx.draw(_integers(low, high))
     items: list[Any] = []

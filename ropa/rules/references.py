@@ -236,6 +236,44 @@ def controller_count(context: Context) -> Iterator[Finding]:
         )
 
 
+@rule("ROPA110", "no-processing-activities", article="Art. 30(1)")
+def no_processing_activities(context: Context) -> Iterator[Finding]:
+    """The record has no register: no processing activity at all.
+
+    A record of processing activities lists each processing activity (Art. 30(1)); one with
+    none describes nothing, and the privacy policy rendered from it would tell people nothing
+    of what is done with their data. Add a register under `registers:`.
+
+    Failing:
+
+        controller:
+          name: {en: Example Ltd}
+          ...
+        registers: []
+
+    Passing:
+
+        registers:
+          - id: customers
+            ...
+    """
+    record = context.record
+    if record.registers or not record.documents:
+        return
+    # At an empty 'registers:' where there is one, else at the controller section.
+    for doc in record.documents:
+        if isinstance(doc.data, dict) and "registers" in doc.data:
+            yield Finding(Place(doc, ("registers",)), _NO_ACTIVITIES, at_key=True)
+            return
+    place = record.controllers[0].place if record.controllers else Place(record.documents[0], ())
+    yield Finding(place, _NO_ACTIVITIES, at_key=bool(record.controllers))
+
+
+_NO_ACTIVITIES = (
+    "the record has no processing activities: add at least one register under 'registers:'"
+)
+
+
 @rule("ROPA106", "dpa-unsigned", Severity.WARNING, article="Art. 28(3)")
 def dpa_unsigned(context: Context) -> Iterator[Finding]:
     """A processor in use without a signed data processing agreement.
