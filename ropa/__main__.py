@@ -1,3 +1,132 @@
-from ropa.cli import main
+"""The `ropa` command's entry point (also `python -m ropa`): signals and a closed pipe are
+handled here, before anything heavy is imported, so that they end the run the same way at
+any moment, start-up included.
 
-main()
+- Ctrl-C (SIGINT), SIGTERM and SIGHUP: cleanup runs (no temporary file is left behind, a
+  progress bar is closed), then one line `ropa: interrupted` and exit 128 + the signal's
+  number: 130, 143, 129, as shells report a process the signal ended.
+- A reader that stops early (`ropa processors -f csv | head -1`): no message, exit 141
+  (128 + SIGPIPE), what POSIX tools that SIGPIPE ends report.
+
+The exceptions raised for both derive from BaseException, so no `except Exception` on the
+way up (typer's own handlers included) can turn them into another exit code.
+"""
+
+from __future__ import annotations
+
+import signal
+
+
+def _before_main(signum: int, frame: object) -> None:
+    # Until `main` takes over there is nothing to clean up: say so and go.
+    import os
+
+    os.write(2, b"ropa: interrupted\n")
+    os._exit(128 + signum)
+
+
+# First of all, so that even a signal during the imports below ends the run cleanly.
+for _name in ("SIGINT", "SIGTERM", "SIGHUP"):
+    if hasattr(signal, _name):
+        signal.signal(getattr(signal, _name), _before_main)
+
+import os  # noqa: E402
+import sys  # noqa: E402
+from typing import Any  # noqa: E402
+
+# SIGHUP and SIGTERM where the platform has them (Windows has SIGINT and SIGTERM only).
+_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+_PIPE_EXIT = 128 + getattr(signal, "SIGPIPE", 13)
+
+
+class Interrupted(BaseException):
+    """The run was ended by a signal."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+class PipeClosed(BaseException):
+    """The reader of stdout went away."""
+
+
+class _Guarded:
+    """A stream (text or its binary buffer) whose writes turn a closed pipe into PipeClosed."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, data: Any) -> Any:
+        try:
+            return self._stream.write(data)
+        except BrokenPipeError:
+            raise PipeClosed from None
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise PipeClosed from None
+
+    @property
+    def buffer(self) -> _Guarded:
+        return _Guarded(self._stream.buffer)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _on_signal(signum: int, frame: Any) -> None:
+    raise Interrupted(signum)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so that the interpreter's last flush at exit finds
+    no closed pipe to complain about."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.__stdout__.fileno() if sys.__stdout__ else 1)
+    except (OSError, ValueError):
+        pass
+
+
+def main() -> None:
+    """Run the `ropa` command line and exit with its code (docs/cli.md, "Exit codes")."""
+    for signum in _SIGNALS:
+        signal.signal(signum, _on_signal)
+    code: int | str | None
+    try:
+        sys.stdout = _Guarded(sys.stdout)
+        from ropa.cli import run
+
+        try:
+            run()
+            code = 0
+        except SystemExit as exc:  # typer ends every command this way
+            code = exc.code
+        sys.stdout.flush()  # inside: a reader that left shows here, not at exit
+    except Interrupted as exc:
+        for signum in _SIGNALS:
+            signal.signal(signum, signal.SIG_IGN)  # one message, however many signals
+        try:
+            # On a terminal, after the "^C" it echoed.
+            sys.stderr.write("\n" * sys.stderr.isatty() + "ropa: interrupted\n")
+            sys.stderr.flush()
+        except OSError:
+            pass
+        code = 128 + exc.signum
+    except PipeClosed:
+        _silence_stdout()
+        code = _PIPE_EXIT
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()

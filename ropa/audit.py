@@ -330,6 +330,8 @@ def print_table(rows: list[ProcessorRow], pairs: list[tuple[ProcessorRow, Transf
     from rich.table import Table
     from rich.text import Text
 
+    from ropa.text import one_line
+
     table = Table(show_lines=False, header_style="bold", expand=False)
     if pairs is None:
         for title in ("System", "Legal entity", "Registers", "Countries", "Safeguards"):
@@ -338,7 +340,7 @@ def print_table(rows: list[ProcessorRow], pairs: list[tuple[ProcessorRow, Transf
             safeguards = "; ".join(
                 f"{t.country}: {t.mechanism or 'MISSING'}" for t in row.transfers
             )
-            table.add_row(*(Text(v) for v in (
+            table.add_row(*(Text(one_line(v)) for v in (
                 row.system, row.legal_entity, ", ".join(row.registers), ", ".join(row.countries),
                 safeguards or "EU/EEA only",
             )))  # fmt: skip
@@ -349,7 +351,7 @@ def print_table(rows: list[ProcessorRow], pairs: list[tuple[ProcessorRow, Transf
             )
         for row, t in pairs:
             basis = t.basis or ("MISSING: " + t.problem if t.problem else "")
-            table.add_row(*(Text(v) for v in (
+            table.add_row(*(Text(one_line(v)) for v in (
                 row.system, row.legal_entity, f"{t.country_name} ({t.country})",
                 t.mechanism or "MISSING", basis,
             )))  # fmt: skip

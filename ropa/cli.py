@@ -103,18 +103,34 @@ def _country_data_notice() -> None:
     _info(f"country data (EU/EEA, adequacy decisions) as of {countries.load().as_of}\n")
 
 
+def _machine(text: str) -> None:
+    """Write a machine format (JSON, SARIF, CSV, Markdown, annotations) to stdout as UTF-8,
+    whatever the console's encoding: a redirected Windows console (cp1252) would otherwise
+    fail on the first "Ł", and a reader of the file expects UTF-8."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8", "backslashreplace"))
+    sys.stdout.buffer.flush()
+
+
 def _fail(message: str) -> typer.Exit:
-    sys.stderr.write(f"ropa: error: {message}\n")
+    from ropa.text import one_line
+
+    sys.stderr.write(f"ropa: error: {one_line(message)}\n")
     return typer.Exit(2)
 
 
 def _parse_date(value: str | None) -> datetime.date | None:
+    from ropa.dates import EARLIEST, LATEST, in_range
+
     if value is None:
         return None
     try:
-        return datetime.date.fromisoformat(value)
+        day = datetime.date.fromisoformat(value)
     except ValueError:
         raise _fail(f"--today {value!r} is not a date (YYYY-MM-DD)") from None
+    if not in_range(day):
+        raise _fail(f"--today {value!r} is outside {EARLIEST.isoformat()} to {LATEST.isoformat()}")
+    return day
 
 
 @app.command(epilog=EXIT_CODES_HELP)
@@ -163,7 +179,11 @@ def validate(
         result = _validated(path, on, staged)
     except UsageError as exc:
         raise _fail(str(exc)) from None
-    sys.stdout.write(reporters.FORMATS[output_format.value](result))
+    report = reporters.FORMATS[output_format.value](result)
+    if output_format is Format.text:
+        sys.stdout.write(report)
+    else:
+        _machine(report)
     if output_format is Format.text:
         errors, warnings = result.errors, result.warnings
         _info(
@@ -175,11 +195,13 @@ def validate(
 
 def _files_read(result: Result | Loaded) -> None:
     """Under --verbose, name every file read and every file left out of the record."""
-    from ropa.files import shown
+    from ropa.text import one_line
 
     if _STATE["verbose"]:
-        _info("".join(f"read {shown(name)}\n" for name in result.files))
-        _info("".join(f"skipped {shown(name)}: {why}\n" for name, why in result.skipped))
+        _info("".join(f"read {one_line(name)}\n" for name in result.files))
+        _info(
+            "".join(f"skipped {one_line(name)}: {one_line(why)}\n" for name, why in result.skipped)
+        )
 
 
 def _progress() -> Progress:
@@ -258,6 +280,15 @@ def render(
             help="A folder of templates that override the shipped ones by file name.",
         ),
     ] = None,
+    template_time_limit: Annotated[
+        float,
+        typer.Option(
+            "--template-time-limit",
+            metavar="SECONDS",
+            min=0,
+            help="With --templates: stop with exit 2 when a page takes longer (0: no limit).",
+        ),
+    ] = 20.0,
     today: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option("--today", metavar="YYYY-MM-DD", help="Judge review dates as of this day."),
@@ -365,7 +396,7 @@ def render(
                     for fmt in formats:
                         text = rendering.render_page(
                             f"changelog.{fmt}.j2", language, context, fmt, templates,
-                            record.catalogs,
+                            record.catalogs, template_time_limit or None,
                         )  # fmt: skip
                         extra.append(
                             rendering.Output(f"changelog.{language}.{fmt}", text.encode("utf-8"))
@@ -395,7 +426,14 @@ def render(
             raise typer.Exit(1)
         progress.stage("Rendering the pages")
         outputs = rendering.render(
-            record, _split(lang), formats, templates, with_changelog, last_updated, explain
+            record,
+            _split(lang),
+            formats,
+            templates,
+            with_changelog,
+            last_updated,
+            explain,
+            template_time_limit or None,
         )
         progress.close()
         if check:
@@ -500,11 +538,11 @@ def processors(
     as_of = data.as_of.isoformat()
     _country_data_notice()
     if output_format is ListFormat.json:
-        sys.stdout.write(audit.as_json(rows, pairs, as_of))
+        _machine(audit.as_json(rows, pairs, as_of))
     elif output_format is ListFormat.csv:
-        sys.stdout.write(audit.as_csv(rows, pairs))
+        _machine(audit.as_csv(rows, pairs))
     elif output_format is ListFormat.md:
-        sys.stdout.write(audit.as_markdown(rows, pairs))
+        _machine(audit.as_markdown(rows, pairs))
     else:
         from rich.console import Console
 
@@ -516,10 +554,12 @@ def processors(
         if not t.valid
     ]
     if fail_on_missing_safeguard and missing:
+        from ropa.text import one_line
+
         for row, t in missing:
             place = f"{t.country_name} ({t.country})"
             where = "" if t.problem and place in t.problem else f"{place}: "
-            sys.stderr.write(f"ropa: {row.id}: {where}{t.problem}\n")
+            sys.stderr.write(f"ropa: {one_line(row.id)}: {one_line(f'{where}{t.problem}')}\n")
         raise typer.Exit(1)
 
 
@@ -592,7 +632,7 @@ def export(
             if output_format is ExportFormat.csv:
                 content = exporting.to_csv(tables.controller_sheet(), bom)
             else:
-                content = exporting.to_xlsx(tables.sheets(), exporting.created(record))
+                content = exporting.to_xlsx(tables.workbook_sheets(), exporting.created(record))
         if out is None:
             out = Path(f"ropa-record.{output_format.value}")
         if out.suffix in (".yaml", ".yml") or (out.exists() and out.is_dir()):
@@ -688,7 +728,7 @@ def diff(
                 for c in changes
             ],
         }
-        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        _machine(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     elif output_format is DiffFormat.md:
         from ropa.render import md_escape
 
@@ -700,7 +740,7 @@ def diff(
                 "- none"
             ]
             lines.append("")
-        sys.stdout.write("\n".join(lines))
+        _machine("\n".join(lines))
     else:
         sys.stdout.write("".join(c.format() + "\n" for c in changes))
         _info(
@@ -718,7 +758,11 @@ def review(
     within: Annotated[
         int,
         typer.Option(
-            "--within", metavar="DAYS", help="Also list reviews due within this many days."
+            "--within",
+            metavar="DAYS",
+            min=0,
+            max=36_500,
+            help="Also list reviews due within this many days (0 to 36,500: 100 years).",
         ),
     ] = 30,
     today: Annotated[
@@ -733,6 +777,7 @@ def review(
     from ropa.errors import UsageError
     from ropa.record import Record
     from ropa.rules.review import reviews
+    from ropa.text import one_line
     from ropa.validate import load_record
     from ropa.validate import today as default_today
 
@@ -760,7 +805,8 @@ def review(
     rows.sort(key=lambda row: (row[0], row[2]))
     for due, status, what, last, owner in rows:
         sys.stdout.write(
-            f"{due.isoformat()}  {status:<7}  {what:<24}  last {last}  owner {owner}\n"
+            f"{due.isoformat()}  {status:<7}  {one_line(what):<24}  last {last}"
+            f"  owner {one_line(owner)}\n"
         )
     sys.stderr.write(
         f"{len(rows)} review{'s' * (len(rows) != 1)} due or overdue as of {on.isoformat()}\n"
@@ -965,11 +1011,9 @@ def schema(
     if markdown:
         from ropa.reference import fields_markdown
 
-        sys.stdout.write(fields_markdown())
+        _machine(fields_markdown())
     else:
-        sys.stdout.write(
-            (resources.shipped("schemas") / "ropa.schema.json").read_text(encoding="utf-8")
-        )
+        _machine((resources.shipped("schemas") / "ropa.schema.json").read_text(encoding="utf-8"))
 
 
 @app.command(name="rules")
@@ -988,7 +1032,7 @@ def list_rules(
     if markdown:
         from ropa.reference import rules_markdown
 
-        sys.stdout.write(rules_markdown())
+        _machine(rules_markdown())
         return
 
     rules = all_rules()
@@ -1008,8 +1052,14 @@ def list_rules(
         )
 
 
-def main() -> None:
-    """Entry point of the `ropa` command."""
+def run() -> None:
+    """Run the command line (entry point: `ropa.__main__.main`, which handles signals)."""
+    # Human-readable text follows the console's encoding; a character it cannot show is
+    # written as an escape, never a traceback. Machine formats are UTF-8 (`_machine`).
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     # A one-shot command that builds no reference cycles: the cyclic garbage collector would
     # only walk the loaded record again and again as it grows (a fifth of validate's time at
     # 10,000 activities). Memory is still freed by reference counting.

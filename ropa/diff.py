@@ -33,6 +33,7 @@ from typing import Any
 
 from ropa.countries import CountryData
 from ropa.record import Entity, Record
+from ropa.text import one_line
 
 DAYS = {"days": 1, "weeks": 7, "months": 30, "years": 365}
 
@@ -56,7 +57,10 @@ class Change:
         return "material" if self.material else "editorial"
 
     def format(self) -> str:
-        return f"{self.kind:<9} {self.subject}: {self.description} [{self.rule}]"
+        """One line of plain text; line breaks and control characters from data escaped."""
+        return (
+            f"{self.kind:<9} {one_line(self.subject)}: {one_line(self.description)} [{self.rule}]"
+        )
 
 
 def _name(value: Any, languages: list[str]) -> str:

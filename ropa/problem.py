@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from ropa.text import one_line
+
 
 class Severity(str, enum.Enum):
     """How bad a problem is; errors always fail, warnings fail with --strict."""
@@ -32,8 +34,12 @@ class Problem:
     path: Path = field(default=(), compare=False)
 
     def format(self) -> str:
-        """`file:line:col severity rule message`, the line every reporter starts from."""
-        return f"{self.file}:{self.line}:{self.column} {self.severity} {self.rule} {self.message}"
+        """`file:line:col severity rule message` on one line: line breaks and control
+        characters from file names and data shown escaped (`ropa.text.one_line`)."""
+        return (
+            f"{one_line(self.file)}:{self.line}:{self.column} {self.severity} {self.rule}"
+            f" {one_line(self.message)}"
+        )
 
 
 def json_path(path: Path) -> str:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ropa import __version__
+from ropa.files import shown
 from ropa.problem import Problem, Severity, json_path
 from ropa.validate import Result
 from ropa.workspace import root_relative
@@ -35,11 +36,12 @@ def as_json(result: Result) -> str:
     """A stable JSON document for scripts."""
     document = {
         "version": 1,
-        "files": list(result.files),
+        # A file name that is not UTF-8 as `\xNN`: JSON holds only Unicode text.
+        "files": [shown(name) for name in result.files],
         "summary": {"errors": result.errors, "warnings": result.warnings},
         "problems": [
             {
-                "file": p.file,
+                "file": shown(p.file),
                 "line": p.line,
                 "column": p.column,
                 "severity": str(p.severity),
@@ -80,7 +82,7 @@ def github(result: Result) -> str:
         level = _level(p.severity)
         props = ",".join(
             (
-                f"file={_escape_property(names[p.file])}",
+                f"file={_escape_property(shown(names[p.file]))}",
                 f"line={p.line}",
                 f"col={p.column}",
                 f"title={_escape_property(p.rule)}",
