@@ -18,6 +18,8 @@ PAGES = ("privacy", "processors", "transfers")
 FORMATS = ("html", "md")
 # Output size limit per file: a user template must not fill the disk.
 MAX_OUTPUT_CHARS = 20_000_000
+# Seconds one page may take to render with a user's templates (`--template-time-limit`).
+TEMPLATE_SECONDS = 20.0
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~])")
 _MD_LINE_START = re.compile(r"^(\s*)([#+\-=])")
@@ -102,14 +104,22 @@ def _refuse_none(value: object) -> object:
     return value
 
 
-def _environment(markdown: bool, templates: Path | None) -> Any:
+def _environment(
+    markdown: bool, templates: Path | None, seconds: float | None = TEMPLATE_SECONDS
+) -> Any:
+    """The Jinja environment for Markdown or HTML pages. With a user's template folder it is
+    confined to that folder and budgeted in time and output (`ropa.sandbox`)."""
     from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
     from markupsafe import Markup
 
-    loaders = [FileSystemLoader(str(shipped("templates")))]
+    from ropa import sandbox
+
+    loaders: list[Any] = [FileSystemLoader(str(shipped("templates")))]
+    kind: type[Any] = ImmutableSandboxedEnvironment
     if templates is not None:
-        loaders.insert(0, FileSystemLoader(str(templates), followlinks=False))
+        loaders.insert(0, sandbox.ConfinedLoader(templates))
+        kind = sandbox.BudgetedSandbox
 
     def finalize(value: object) -> object:
         value = _refuse_none(value)
@@ -119,7 +129,7 @@ def _environment(markdown: bool, templates: Path | None) -> Any:
 
     # A user's template folder is untrusted: the sandbox blocks attribute tricks, and the
     # immutable variant stops templates from changing the data they are given.
-    env = ImmutableSandboxedEnvironment(
+    env = kind(
         loader=ChoiceLoader(loaders),
         autoescape=not markdown,
         undefined=StrictUndefined,
@@ -133,6 +143,10 @@ def _environment(markdown: bool, templates: Path | None) -> Any:
     env.filters["md_target"] = md_target
     env.filters["md"] = md_escape
     env.filters["ucfirst"] = lambda text: str(text)[:1].upper() + str(text)[1:]
+    if isinstance(env, sandbox.BudgetedSandbox):
+        env.max_chars = MAX_OUTPUT_CHARS
+        env.time_limit = seconds
+        sandbox.budget_filters(env)
     return env
 
 
@@ -143,11 +157,12 @@ def render_page(
     fmt: str,
     templates: Path | None = None,
     catalogs: Path | None = None,
+    seconds: float | None = TEMPLATE_SECONDS,
 ) -> str:
     """Render one extra page (e.g. the change log) with the same environment and checks."""
     from jinja2 import TemplateError
 
-    env = _environment(fmt == "md", templates)
+    env = _environment(fmt == "md", templates, seconds)
     try:
         text = _render(env, template, lang, context, catalogs)
     except TemplateError as exc:
@@ -158,8 +173,20 @@ def render_page(
 def _render(
     env: Any, template: str, lang: str, context: dict[str, Any], catalogs: Path | None = None
 ) -> str:
+    from ropa import sandbox
+
     catalog = i18n.translations(lang, catalogs=catalogs)
     env.install_gettext_translations(catalog, newstyle=True)
+    if isinstance(env, sandbox.BudgetedSandbox):
+        try:
+            return sandbox.render_within(
+                env.get_template(template), context, env.time_limit, MAX_OUTPUT_CHARS
+            )
+        except sandbox.TemplateTimeout as exc:
+            raise UsageError(
+                f"template {template}: {exc}, the time limit for a page of user templates"
+                " (--template-time-limit)"
+            ) from None
     text = env.get_template(template).render(**context)
     if len(text) > MAX_OUTPUT_CHARS:
         raise UsageError(f"{template}: output is larger than {MAX_OUTPUT_CHARS} characters")
@@ -174,6 +201,7 @@ def render(
     changelog: bool = False,
     last_updated: str | None = None,
     explain: bool = False,
+    seconds: float | None = TEMPLATE_SECONDS,
 ) -> list[Output]:
     """Render every page for every language and format; nothing is written here.
 
@@ -194,7 +222,7 @@ def render(
             )
     data = countries.load()
     outputs: list[Output] = []
-    envs = {fmt: _environment(fmt == "md", templates) for fmt in formats}
+    envs = {fmt: _environment(fmt == "md", templates, seconds) for fmt in formats}
     catalogs = record.catalogs
     for lang in chosen:
         built = notice.pages(record, data, lang, catalogs, changelog, last_updated)
