@@ -23,6 +23,9 @@ from ropa.render import csv_cell
 # A fixed time for the workbook's metadata and zip entries: the same record must give the
 # same bytes (the zip format cannot store dates before 1980).
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+# Excel holds at most 32,767 characters (UTF-16 code units) in a cell; openpyxl cuts longer
+# text without a word. Longer values continue in the cells of extra columns (`fit_cells`).
+MAX_CELL_CHARS = 32_767
 
 
 @dataclass(frozen=True)
@@ -345,6 +348,57 @@ class Export:
             self.processors_sheet(),
             self.transfers_sheet(),
         ]
+
+    def workbook_sheets(self) -> list[Sheet]:
+        """`sheets()` with every value fitted to Excel's cell limit: a longer value goes on
+        in extra columns headed "<column>, part 2", "part 3"... in the export's language."""
+        return [fit_cells(sheet, self._part_header) for sheet in self.sheets()]
+
+    def _part_header(self, column: str, part: int) -> str:
+        return self._("%(column)s, part %(part)d") % {"column": column, "part": part}
+
+
+def _utf16_length(text: str) -> int:
+    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+
+
+def cell_parts(value: str, limit: int = MAX_CELL_CHARS) -> list[str]:
+    """`value` cut into parts of at most `limit` UTF-16 code units that join back into it
+    exactly: each cut after the last line break that fits, else after the last space, else
+    at the limit (never inside a surrogate pair)."""
+    parts: list[str] = []
+    while _utf16_length(value) > limit:
+        end = limit
+        while end > 1 and _utf16_length(value[:end]) > limit:
+            end = max(1, end - max(1, (_utf16_length(value[:end]) - limit) // 2))
+        head = value[:end]
+        cut = head.rfind("\n") + 1 or head.rfind(" ") + 1 or end
+        parts.append(value[:cut])
+        value = value[cut:]
+    parts.append(value)
+    return parts
+
+
+def fit_cells(sheet: Sheet, part_header: Any, limit: int = MAX_CELL_CHARS) -> Sheet:
+    """`sheet` with every value over `limit` continued in extra columns after its own; their
+    headers are `part_header(column header, part number)`. A sheet that fits is returned
+    as it is."""
+    split = [[cell_parts(value, limit) for value in row] for row in sheet.rows]
+    counts = [max((len(row[c]) for row in split), default=1) for c in range(len(sheet.header))]
+    if all(count == 1 for count in counts):
+        return sheet
+    header: list[str] = []
+    widths: list[int] = []
+    for column, count in enumerate(counts):
+        header += [sheet.header[column]]
+        header += [part_header(sheet.header[column], n) for n in range(2, count + 1)]
+        widths += [sheet.widths[column]] * count
+    rows = [
+        [part for column, parts in enumerate(row)
+         for part in parts + [""] * (counts[column] - len(parts))]
+        for row in split
+    ]  # fmt: skip
+    return Sheet(sheet.title, header, rows, widths)
 
 
 def _upper_first(text: str) -> str:

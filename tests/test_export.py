@@ -10,6 +10,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from ropa.cli import app
@@ -261,3 +263,59 @@ def test_sheet_titles_are_names_excel_accepts() -> None:
         "Transfers- -draft---",
         "transfers- -draft--- (2)",
     ]
+
+
+# Excel's cell limit (files case 13): a long value continues in extra columns, never cut.
+
+LONG = Path(__file__).parent / "shared_cases" / "files" / "13-xlsx-cell-truncated" / "registers"
+
+
+def test_a_value_over_excel_s_cell_limit_continues_in_part_columns(tmp_path: Path) -> None:
+    out = tmp_path / "record.xlsx"
+    result = _export(str(LONG), "--format", "xlsx", "--out", str(out), "--lang", "en")
+    assert result.exit_code == 0, result.stderr
+    sheet = openpyxl.load_workbook(out)["Controller record"]
+    header = [cell.value for cell in sheet[1]]
+    measures = ICO_COLUMNS[10]
+    at = header.index(measures)
+    assert header[at : at + 3] == [measures, f"{measures}, part 2", ICO_COLUMNS[11]]
+    row = [cell.value or "" for cell in sheet[2]]
+    whole = row[at] + row[at + 1]
+    assert len(row[at]) <= 32_767 and len(row[at + 1]) <= 32_767
+    assert row[at].endswith("\n")  # cut after a line break, not inside a measure
+    assert whole.endswith("END-OF-BACKUP")
+    # The CSV and JSON exports carry the same text whole, in one field.
+    csv_out = tmp_path / "record.csv"
+    assert _export(str(LONG), "-f", "csv", "--out", str(csv_out), "--lang", "en").exit_code == 0
+    rows = list(csv.reader(io.StringIO(csv_out.read_text(encoding="utf-8"))))
+    assert rows[0] == [h for h in header if not h.endswith(", part 2")]
+    assert rows[1][at] == whole
+
+
+def test_part_columns_are_named_in_the_workbook_s_language() -> None:
+    import datetime
+
+    from ropa import countries
+    from ropa.export import Export, Sheet, fit_cells
+    from ropa.record import Record
+    from ropa.validate import read
+
+    record = Record.assemble(read(ROOT / "registers").documents)
+    sheet = Sheet("T", ["Id", "Text"], [["a", "x" * 25], ["b", "short"]], [5, 9])
+    for lang, header in (("sv", "Text, del 2"), ("fi", "Text, osa 2"), ("en", "Text, part 2")):
+        tables = Export(record, countries.load(), lang, datetime.date(2026, 11, 30))
+        fitted = fit_cells(sheet, tables._part_header, limit=10)
+        assert fitted.header == ["Id", "Text", header, f"{header[:-1]}3"]
+        assert fitted.rows == [["a", "x" * 10, "x" * 10, "x" * 5], ["b", "short", "", ""]]
+        assert fitted.widths == [5, 9, 9, 9]
+
+
+@given(st.text(st.characters(codec="utf-8"), max_size=60), st.integers(2, 12))
+def test_cell_parts_join_back_into_the_value(value: str, limit: int) -> None:
+    from ropa.export import cell_parts
+
+    parts = cell_parts(value, limit)
+    assert "".join(parts) == value
+    for part in parts:
+        assert len(part.encode("utf-16-le")) // 2 <= limit
+    assert all(parts[:-1])  # no empty part before the last
