@@ -39,6 +39,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ropa.errors import UsageError
 from ropa.problem import Problem, Severity
+from ropa.text import NEVER
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 BOM = b"\xef\xbb\xbf"  # UTF-8's byte order mark
@@ -63,34 +64,16 @@ RULE_DUPLICATE_KEY = "ROPA003"
 RULE_CONSTRUCT = "ROPA004"
 RULE_DOCUMENT = "ROPA005"
 
+# A line git writes where a merge left a conflict in the file.
+_CONFLICT = re.compile(r"^<{7}(?: |$)", re.MULTILINE)
 _NULL_RE = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL_RE = re.compile(r"^(?:true|false)$")
 _INT_RE = re.compile(r"^-?(?:0|[1-9][0-9]*)$")
 
-# Characters no record text may hold, wherever they stand:
-# - C0 controls except tab/LF/CR, DEL and C1 controls (incl. NEL): they act on terminals;
-# - U+2028/U+2029: PyYAML counts them as line breaks, which shifts every later line number;
-# - bidi embedding/override/isolate controls and marks (U+061C, U+200E, U+200F): display
-#   spoofing, text that reads in another order than it is stored;
-# - zero-width and invisible characters (U+180E, U+200B, U+2060-U+2064, U+206A-U+206F,
-#   U+FFF9-U+FFFB, tag characters U+E0000-U+E007F): two names that look the same differ;
-#   the joiners U+200C/U+200D are allowed, as Persian, Indic scripts and emoji need them;
-# - a BOM inside the text (one at the very start is removed before this check);
-# - noncharacters (U+FDD0-U+FDEF and the last two code points of every plane, U+FFFE,
-#   U+FFFF, ...): XML 1.0 forbids U+FFFE/U+FFFF, so the workbook and the feed would not be
-#   well-formed;
-# - surrogates, which only an escape can produce.
-_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
-    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
-)
-_NEVER = (
-    "\x7f-\x9f\u061c\u180e\u200b\u200e\u200f\u2028\u2029\u202a-\u202e"
-    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f\ud800-\udfff"
-    + _NONCHARACTERS
-)
-_FORBIDDEN_IN_TEXT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_NEVER}]")
+# The characters no record text may hold: ropa.text.NEVER, with the reasons.
+_FORBIDDEN_IN_TEXT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{NEVER}]")
 # Inside values, escapes such as "\e" or "\r" can produce characters the file may not hold.
-_FORBIDDEN_IN_VALUE = re.compile(f"[\x00-\x08\x0b-\x1f{_NEVER}]")
+_FORBIDDEN_IN_VALUE = re.compile(f"[\x00-\x08\x0b-\x1f{NEVER}]")
 
 
 class StrictResolver(yaml.resolver.BaseResolver):
@@ -368,13 +351,29 @@ def load_text(text: str, name: str, composer: str | None = None) -> Document:
         )
     composer = composer or DEFAULT_COMPOSER
     try:
-        return _build(text, name, composer)
+        try:
+            return _build(text, name, composer)
+        except LoadError:
+            if composer == "python":
+                raise
+            # Errors are always the pure parser's, so that messages and positions do not
+            # depend on whether libyaml is installed (it accepts a few inputs the pure
+            # scanner rejects).
+            return _build(text, name, "python")
     except LoadError:
-        if composer == "python":
+        conflict = _CONFLICT.search(text)
+        if conflict is None:
             raise
-        # Errors are always the pure parser's, so that messages and positions do not depend
-        # on whether libyaml is installed (it accepts a few inputs the pure scanner rejects).
-        return _build(text, name, "python")
+        # The parser's message ("while scanning a simple key...") would hide the cause.
+        line = text.count("\n", 0, conflict.start()) + 1
+        raise _fail(
+            name,
+            line,
+            1,
+            RULE_SYNTAX,
+            "unresolved merge conflict: keep the lines you want between '<<<<<<<' and"
+            " '>>>>>>>' and remove the markers",
+        ) from None
 
 
 def _build(text: str, name: str, composer: str) -> Document:

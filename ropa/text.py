@@ -12,13 +12,32 @@ from __future__ import annotations
 
 import re
 
-# Line breaks and tabs, C0 and C1 controls, DEL, line and paragraph separators, bidi
-# controls and marks, zero-width and other invisible characters, and the lone surrogates
-# that stand for bytes that are not UTF-8 in a file name (Python's surrogateescape).
-_UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u180e\u200b\u200e\u200f\u2028\u2029\u202a-\u202e"
-    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f\ud800-\udfff]"
+# Characters no record text may hold, wherever they stand (ropa.loader refuses them, ROPA002)
+# and that a plain-text line shows escaped:
+# - C1 controls (incl. NEL) and DEL: they act on terminals (C0 controls: see below);
+# - U+2028/U+2029: PyYAML counts them as line breaks, which shifts every later line number;
+# - Unicode's default-ignorable code points (DerivedCoreProperties.txt), which render as
+#   nothing: bidi controls and marks (text shown in another order than it is stored),
+#   zero-width spaces, the soft hyphen, Hangul fillers, invisible operators, tag characters,
+#   a BOM inside the text: two names that look the same would differ. Kept are those that
+#   scripts need to be written at all: the joiners U+200C/U+200D (Persian, Indic scripts,
+#   emoji), variation selectors U+FE00-U+FE0F and U+E0100-U+E01EF (emoji and CJK forms)
+#   and the Mongolian free variation selectors U+180B-U+180D and U+180F;
+# - interlinear annotation characters U+FFF9-U+FFFB (hidden text);
+# - noncharacters (U+FDD0-U+FDEF and the last two code points of every plane): XML 1.0
+#   forbids U+FFFE/U+FFFF, so the workbook and the feed would not be well-formed;
+# - surrogates, which only an escape (or a file name that is not UTF-8) can produce.
+NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
 )
+DEFAULT_IGNORABLE = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200e\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0000-\U000e00ff\U000e01f0-\U000e0fff"
+)
+NEVER = "\x7f-\x9f\u2028\u2029\ufff9-\ufffb\ud800-\udfff" + DEFAULT_IGNORABLE + NONCHARACTERS
+# Line breaks, tabs and every other C0 control too: none may stand raw in a line of text.
+_UNSAFE = re.compile(f"[\x00-\x1f{NEVER}]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 

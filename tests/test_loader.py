@@ -224,6 +224,11 @@ HAZARDS = {
             ("\u061c", "bidi control U+061C ARABIC LETTER MARK"),
             ("\u2067", "bidi control U+2067 RIGHT-TO-LEFT ISOLATE"),
             ("\ufdd0", "noncharacter U+FDD0"),
+            ("\u00ad", "invisible character U+00AD SOFT HYPHEN"),
+            ("\u3164", "invisible character U+3164 HANGUL FILLER"),
+            ("\u115f", "invisible character U+115F HANGUL CHOSEONG FILLER"),
+            ("\u034f", "invisible character U+034F COMBINING GRAPHEME JOINER"),
+            ("\U0001d173", "invisible character U+1D173 MUSICAL SYMBOL BEGIN BEAM"),
             ("\U0001fffe", "noncharacter U+1FFFE"),
         ]
     },
@@ -238,6 +243,16 @@ HAZARDS = {
             ("\\U0010FFFF", "U+10FFFF"),
         ]
     },
+    "merge conflict": (
+        b"a: 1\n<<<<<<< HEAD\nb: 2\n=======\nb: 3\n>>>>>>> other\n",
+        "f.yaml:2:1 error ROPA001 unresolved merge conflict: keep the lines you want between"
+        " '<<<<<<<' and '>>>>>>>' and remove the markers",
+    ),
+    "merge conflict in a list": (
+        b"registers:\n  - id: a\n<<<<<<< ours\n  - id: b\n=======\n  - id: c\n>>>>>>> theirs\n",
+        "f.yaml:3:1 error ROPA001 unresolved merge conflict: keep the lines you want between"
+        " '<<<<<<<' and '>>>>>>>' and remove the markers",
+    ),
     "syntax error": (
         b"name: Visma: Netvisor\n",
         "f.yaml:1:12 error ROPA001 mapping values are not allowed here",
@@ -260,7 +275,13 @@ def test_hazard_is_refused_with_position(name: str, composer: str) -> None:
 @pytest.mark.parametrize("composer", PARSERS)
 def test_joiners_that_scripts_need_are_kept(composer: str) -> None:
     # Persian "mi-khaham" with a zero width non-joiner; a family emoji joined by ZWJ.
-    names = ["\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "\U0001f468\u200d\U0001f469"]
+    names = [
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+        "\U0001f468\u200d\U0001f469",
+        "\u2764\ufe0f",  # an emoji variation selector
+        "\u845b\U000e0100",  # an ideographic variation selector
+        "\u1820\u180b",  # a Mongolian free variation selector
+    ]
     for name in names:
         assert load_text(f"name: {name}\n", "f.yaml", composer).data == {"name": name}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -11,11 +12,16 @@ from yaml.nodes import ScalarNode
 
 from ropa.loader import COMPOSERS, LoadError, load_bytes
 from ropa.locate import nodes_at
+from ropa.text import NEVER
 
+_NEVER = re.compile(f"[{NEVER}]")
 KEYS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_-", min_size=1, max_size=8)
 SCALARS = st.one_of(
     st.text(
-        alphabet=st.characters(codec="utf-8", exclude_categories=["Cc", "Cs", "Zl", "Zp", "Cf"]),
+        # The characters a record may hold (ROPA002 refuses ropa.text.NEVER).
+        alphabet=st.characters(
+            codec="utf-8", exclude_categories=["Cc", "Cs", "Zl", "Zp", "Cf"]
+        ).filter(lambda char: not _NEVER.match(char)),
         max_size=20,
     ),
     st.integers(min_value=-(10**6), max_value=10**6),

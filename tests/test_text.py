@@ -33,6 +33,10 @@ ESCAPED = {
     "\u200f": "\\u200f",
     "\ufeff": "\\ufeff",
     "\U000e0041": "\\U000e0041",
+    "\u00ad": "\\xad",  # soft hyphen
+    "\u3164": "\\u3164",  # Hangul filler
+    "\u034f": "\\u034f",
+    "\U0001d173": "\\U0001d173",
     "\udce9": "\\xe9",  # a byte that is not UTF-8 in a file name (surrogateescape)
 }
 
@@ -44,7 +48,13 @@ def test_every_unsafe_character_is_shown_escaped(char: str, shown: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Visma Netvisor", "C:\\Users\\dpo", "Łódź ☃ 東京", "\U0001f468\u200d\U0001f469", "a\u00adb"],
+    [
+        "Visma Netvisor",
+        "C:\\Users\\dpo",
+        "Łódź ☃ 東京",
+        "\U0001f468\u200d\U0001f469",
+        "\u2764\ufe0f",
+    ],
 )
 def test_ordinary_text_reads_as_written(text: str) -> None:
     assert one_line(text) is text

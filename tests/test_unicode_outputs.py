@@ -27,6 +27,7 @@ from markdown_it import MarkdownIt
 from typer.testing import CliRunner
 
 from ropa.cli import app
+from ropa.text import NEVER
 
 BASE = Path(__file__).parent / "shared_cases" / "hostile" / "base" / "registers"
 runner = CliRunner()
@@ -39,11 +40,9 @@ NAMES = st.lists(
     min_size=1,
     max_size=8,
 ).map("".join)
-# The characters that must never stand raw in a plain-text line (ropa.text).
-UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u180e\u200b\u200e\u200f\u2028\u2029\u202a-\u202e"
-    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f\ud800-\udfff]"
-)
+# The characters that must never stand raw in a plain-text line: line breaks and every
+# other C0 control, and what no record text may hold (ropa.text.NEVER).
+UNSAFE = re.compile(f"[\x00-\x1f{NEVER}]")
 
 
 def _quoted(text: str) -> str:

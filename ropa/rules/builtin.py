@@ -28,14 +28,14 @@ def characters(context: Context) -> Iterator[Finding]:
 
     Tabs change meaning between YAML parsers, so tabs may appear only inside quoted
     strings. Refused anywhere, escapes included: control characters (they act on terminals
-    and CI logs), U+2028/U+2029, bidi controls and marks (U+061C, U+200E, U+200F,
-    U+202A-U+202E, U+2066-U+2069), zero-width and invisible characters (U+180E, U+200B,
-    U+2060-U+2064, U+206A-U+206F, U+FEFF, U+FFF9-U+FFFB, tag characters), noncharacters
-    (U+FFFE, U+FFFF, ...; XML forbids them) and unpaired surrogates: text must read as it
-    is stored, and two names that look the same must be the same. The joiners U+200C and
-    U+200D stay allowed for the scripts and emoji that need them. A byte order mark at the
-    very start is allowed (YAML 1.2; Windows editors write one). A record's own `.po`
-    catalogs are held to the same characters.
+    and CI logs), U+2028/U+2029, Unicode's default-ignorable characters, which show as
+    nothing (bidi controls and marks, zero-width spaces, the soft hyphen, Hangul fillers,
+    tag characters, a BOM inside the text), noncharacters (U+FFFE, U+FFFF, ...; XML
+    forbids them) and unpaired surrogates: text must read as it is stored, and two names
+    that look the same must be the same. Kept are the joiners U+200C/U+200D, variation
+    selectors and Mongolian variation selectors, which scripts and emoji need. A byte order
+    mark at the very start is allowed (YAML 1.2; Windows editors write one). A record's
+    own `.po` catalogs are held to the same characters.
 
     Failing:
 
