@@ -17,8 +17,9 @@ from __future__ import annotations
 import signal
 
 
-def _before_main(signum: int, frame: object) -> None:
-    # Until `main` takes over there is nothing to clean up: say so and go.
+def _exit_now(signum: int, frame: object) -> None:
+    # Before `main` takes over, and after its work is done, there is nothing to clean up:
+    # say so and go.
     import os
 
     os.write(2, b"ropa: interrupted\n")
@@ -28,8 +29,9 @@ def _before_main(signum: int, frame: object) -> None:
 # First of all, so that even a signal during the imports below ends the run cleanly.
 for _name in ("SIGINT", "SIGTERM", "SIGHUP"):
     if hasattr(signal, _name):
-        signal.signal(getattr(signal, _name), _before_main)
+        signal.signal(getattr(signal, _name), _exit_now)
 
+import contextlib  # noqa: E402
 import os  # noqa: E402
 import sys  # noqa: E402
 from typing import Any  # noqa: E402
@@ -83,7 +85,13 @@ class _Guarded:
         return getattr(self._stream, name)
 
 
+_SIGNALLED: list[int] = []
+
+
 def _on_signal(signum: int, frame: Any) -> None:
+    if _SIGNALLED:
+        return  # one interruption: the cleanup it started runs to its end
+    _SIGNALLED.append(signum)
     raise Interrupted(signum)
 
 
@@ -112,20 +120,34 @@ def main() -> None:
         except SystemExit as exc:  # typer ends every command this way
             code = exc.code
         sys.stdout.flush()  # inside: a reader that left shows here, not at exit
-    except Interrupted as exc:
+        # The work is done: from here on a signal ends the run at once, the same way.
         for signum in _SIGNALS:
-            signal.signal(signum, signal.SIG_IGN)  # one message, however many signals
-        try:
+            signal.signal(signum, _exit_now)
+    except Interrupted as exc:
+        with contextlib.suppress(OSError):
             # On a terminal, after the "^C" it echoed.
             sys.stderr.write("\n" * sys.stderr.isatty() + "ropa: interrupted\n")
-            sys.stderr.flush()
-        except OSError:
-            pass
         code = 128 + exc.signum
     except PipeClosed:
         _silence_stdout()
         code = _PIPE_EXIT
-    sys.exit(code)
+    _leave(code)
+
+
+def _leave(code: int | str | None) -> None:
+    """Exit with `code` at once. The interpreter's own shutdown is skipped: it restores the
+    default signal handlers and waits for threads, so a signal in it would end the run by the
+    raw signal or with a traceback. Everything ropa writes is complete and flushed by now."""
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:  # SystemExit with a message
+        sys.stderr.write(f"{code}\n")
+        status = 1
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
+    os._exit(status)
 
 
 if __name__ == "__main__":

@@ -4,8 +4,9 @@ Every command that writes (render, changelog, export, init) hands its whole set 
 `write_all`. Before anything is written it refuses a target that exists and is not a regular
 file (a folder, a device such as /dev/null, a FIFO, a socket, a symbolic link); then it
 writes each output to a temporary file beside its target, and only when all of them are
-written does it rename them into place. A failure before the renames leaves every existing
-file as it was and removes the temporary files. Temporary files are named `.NAME.XXXX.tmp`;
+written does it rename them into place, keeping each old version until every rename has
+succeeded. A failure (or a signal) at any point leaves every existing file as it was and
+removes the temporary files. Temporary files are named `.NAME.XXXX.tmp`;
 those an earlier run left behind (killed with SIGKILL, say) are removed by the next run that
 writes NAME. Every error is a `UsageError` naming the real target, never a temporary file.
 """
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
+import shutil
 import stat
 import tempfile
 from collections.abc import Sequence
@@ -68,11 +71,7 @@ def write_all(outputs: Sequence[Output], folder: Path) -> list[Path]:
         # Checked again just before: a folder or device put there meanwhile is not replaced.
         for _, target in staged:
             _check_target(target)
-        for temp, target in staged:
-            try:
-                temp.replace(target)
-            except OSError as exc:
-                raise UsageError(f"{target}: cannot be written: {exc.strerror}") from None
+        _swap_in(staged)
     except BaseException:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
@@ -80,6 +79,59 @@ def write_all(outputs: Sequence[Output], folder: Path) -> list[Path]:
     for parent in dict.fromkeys(target.parent for target in targets):
         _fsync_dir(parent)
     return targets
+
+
+def _swap_in(staged: list[tuple[Path, Path]]) -> None:
+    """Rename each written temporary file over its target, all or none: the old version of
+    each target is kept under a hard link (a name of the same `.NAME.XXXX.tmp` form) until
+    every rename has succeeded, and put back if one fails (a target made immutable, a disk
+    gone) or a signal stops the run between two renames. A target never goes missing on
+    the way, as a web server reading the site might otherwise see."""
+    done: list[tuple[Path, Path | None]] = []  # (target, the old version's link or None)
+    try:
+        for temp, target in staged:
+            old = _keep(target)
+            try:
+                temp.replace(target)
+            except OSError as exc:
+                if old is not None:
+                    old.unlink(missing_ok=True)
+                raise UsageError(f"{target}: cannot be written: {exc.strerror}") from None
+            done.append((target, old))
+    except BaseException:
+        for target, old in reversed(done):
+            with contextlib.suppress(OSError):
+                if old is None:
+                    target.unlink()
+                else:
+                    old.replace(target)
+        raise
+    finally:
+        for _, old in done:
+            if old is not None:
+                with contextlib.suppress(OSError):
+                    old.unlink()
+
+
+def _keep(target: Path) -> Path | None:
+    """A second name (a hard link) for `target`'s present version, or None when there is
+    none. Where the file system has no hard links the target is copied."""
+    if not target.exists():
+        return None
+    for _ in range(100):
+        keep = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            os.link(target, keep)
+            return keep
+        except FileExistsError:
+            continue
+        except OSError:
+            try:
+                shutil.copy2(target, keep)
+            except OSError as exc:
+                raise UsageError(f"{target}: cannot be written: {exc.strerror}") from None
+            return keep
+    raise UsageError(f"{target}: cannot be written: no free temporary name")  # pragma: no cover
 
 
 def _check_target(target: Path) -> None:

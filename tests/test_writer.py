@@ -96,3 +96,47 @@ def test_commands_refuse_special_files_and_unwritable_places(tmp_path: Path) -> 
         assert result.exit_code == 2, place
         assert result.stderr.startswith("ropa: error: "), result.stderr
         assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+class _Stop(BaseException):
+    """Stands for a signal arriving between two renames."""
+
+
+@pytest.mark.parametrize(
+    ("failure", "expected"),
+    [
+        (OSError(1, "Operation not permitted"), UsageError),  # an immutable target
+        (OSError(5, "Input/output error"), UsageError),  # a disk gone
+        (_Stop(), _Stop),  # a signal
+    ],
+)
+def test_a_failure_between_two_renames_puts_every_old_version_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: BaseException,
+    expected: type[BaseException],
+) -> None:  # fmt: skip
+    for name in ("a.html", "b.html"):
+        (tmp_path / name).write_bytes(b"old " + name.encode())
+    outputs = [Output(name, b"new " + name.encode()) for name in ("a.html", "b.html", "c.html")]
+    real = Path.replace
+
+    def replace(self: Path, target: Path) -> Path:
+        if Path(target).name == "c.html" and self.name.startswith(".c.html."):
+            raise failure
+        return real(self, target)
+
+    monkeypatch.setattr(Path, "replace", replace)
+    with pytest.raises(expected) as caught:
+        write_all(outputs, tmp_path)
+    if expected is UsageError:
+        assert str(caught.value).startswith(f"{tmp_path / 'c.html'}: cannot be written: ")
+    # All old: the two that were replaced are back, the new one is gone, nothing is left over.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "b.html"]
+    assert (tmp_path / "a.html").read_bytes() == b"old a.html"
+    assert (tmp_path / "b.html").read_bytes() == b"old b.html"
+
+
+def test_a_site_replaced_in_full_keeps_no_old_version(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_bytes(b"old")
+    write_all([Output("a.html", b"new"), Output("b.html", b"new")], tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "b.html"]
+    assert (tmp_path / "a.html").read_bytes() == b"new"
