@@ -33,6 +33,8 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+# A day: beyond it a limit on a page is no limit (and the timer cannot hold much more).
+MAX_TEMPLATE_SECONDS = 86_400
 EXIT_CODES_HELP = "Exit codes: 0 no problems, 1 problems found, 2 usage or input error."
 
 
@@ -285,7 +287,6 @@ def render(
         typer.Option(
             "--template-time-limit",
             metavar="SECONDS",
-            min=0,
             help="With --templates: stop with exit 2 when a page takes longer (0: no limit).",
         ),
     ] = 20.0,
@@ -362,6 +363,11 @@ def render(
         raise _fail(f"--format {output_format!r}: choose from {', '.join(rendering.FORMATS)}")
     if templates is not None and not templates.is_dir():
         raise _fail(f"--templates {templates}: not a folder")
+    if not 0 <= template_time_limit <= MAX_TEMPLATE_SECONDS:  # NaN fails here too
+        raise _fail(
+            f"--template-time-limit {template_time_limit:g}: give seconds from 0 (no limit) to"
+            f" {MAX_TEMPLATE_SECONDS:,}"
+        )
     progress = _progress()
     try:
         result = _check(path, on, staged, progress)

@@ -11,6 +11,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
+from ropa import i18n
 from ropa.i18n import available_languages, translations
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,3 +70,10 @@ def test_plural_forms_reach_the_page() -> None:
     )
     assert sv.gettext("Privacy policy") == "Integritetspolicy"
     assert translations("fi").gettext("Privacy policy") == "Tietosuojaseloste"
+
+
+def test_the_languages_guide_counts_the_messages_of_ropa_pot() -> None:
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "languages.md").read_text(
+        encoding="utf-8"
+    )
+    assert f"of the {len(i18n.template())} messages of ropa.pot" in guide

@@ -337,3 +337,26 @@ def test_the_right_to_object_names_only_the_bases_the_record_uses(
         "- Right to object: you may object to processing based on a task in the public interest"
         " or the exercise of official authority.\n"
     ) in page
+
+
+@pytest.mark.parametrize("name", ["Glimlach Tandartsen B.V.", "Example Inc.", "Acme S.A."])
+def test_a_name_ending_in_a_full_stop_ends_its_sentence_once(tmp_path: Path, name: str) -> None:
+    base = Path(__file__).parent / "shared_cases" / "hostile" / "base" / "registers"
+    shutil.copytree(base, tmp_path / "registers")
+    controller = tmp_path / "registers" / "controller.yaml"
+    controller.write_text(
+        controller.read_text(encoding="utf-8").replace('name: "Test Oy"', f'name: "{name}"'),
+        encoding="utf-8",
+    )
+    out = tmp_path / "site"
+    result = CliRunner().invoke(
+        app, ["render", str(tmp_path / "registers"), "--out", str(out)],
+        env={"ROPA_TODAY": "2026-06-01"},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    for page in ("privacy.en.html", "privacy.en.md"):
+        text = (out / page).read_text(encoding="utf-8")
+        assert f"The controller responsible for processing your personal data is {name}\n" in (
+            text.replace("</p>", "\n")
+        ), page
+        assert f"{name}." not in text, page

@@ -187,3 +187,14 @@ def test_ordinary_user_templates_render_as_before(work: Path) -> None:
     )
     # The other pages come from the shipped templates, as without --templates.
     assert "Invoice mailer" in (work / "site" / "privacy.en.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "1e308", "-1", "86401"])
+def test_a_time_limit_that_is_no_number_of_seconds_is_a_usage_error(work: Path, value: str) -> None:
+    code, stderr = _render("--template-time-limit", value)
+    assert code == 2
+    assert stderr == (
+        f"ropa: error: --template-time-limit {float(value):g}: give seconds from 0 (no limit)"
+        " to 86,400\n"
+    )
+    _nothing_published()

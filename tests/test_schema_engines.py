@@ -159,3 +159,22 @@ def mutated(draw: st.DrawFn) -> Any:
 def test_fast_path_never_accepts_what_the_reference_rejects(data: Any) -> None:
     if schema._fast_validator().is_valid(data):
         assert _reference().is_valid(data), "jsonschema-rs accepted a file jsonschema rejects"
+
+
+def test_an_unknown_engine_is_a_usage_error(monkeypatch: Any) -> None:
+    from typer.testing import CliRunner
+
+    from ropa.cli import app
+
+    root = Path(__file__).resolve().parent.parent
+    for value in ("bogus", "pyhton"):
+        monkeypatch.setenv("ROPA_SCHEMA_ENGINE", value)
+        schema._fast_validator.cache_clear()
+        result = CliRunner().invoke(app, ["validate", str(root / "registers")])
+        assert result.exit_code == 2
+        assert result.stderr == (
+            f"ropa: error: ROPA_SCHEMA_ENGINE='{value}': use 'python' for jsonschema alone"
+            " or 'fast' (the default)\n"
+        )
+    monkeypatch.delenv("ROPA_SCHEMA_ENGINE")
+    schema._fast_validator.cache_clear()

@@ -58,14 +58,16 @@ class Statement:
 def fill(message: str, sources: Iterable[Place], **values: Span | Statement) -> Statement:
     """A translated message with its `%(name)s` placeholders filled, keeping links as links.
 
-    A value may be a statement itself: its parts are inlined and its sources added.
+    A value may be a statement itself: its parts are inlined and its sources added. A value
+    that ends in a full stop ("Example B.V.") takes the place of the message's own full stop
+    right after it, so that no sentence ends in two.
     """
     parts: list[Span] = []
     found = list(sources)
     position_ = 0
     for match in _PLACEHOLDER.finditer(message):
         if match.start() > position_:
-            parts.append(message[position_ : match.start()])
+            parts.append(_after(parts, message[position_ : match.start()]))
         value = values[match.group(1)]
         if isinstance(value, Statement):
             parts.extend(value.parts)
@@ -74,8 +76,17 @@ def fill(message: str, sources: Iterable[Place], **values: Span | Statement) -> 
             parts.append(value)
         position_ = match.end()
     if position_ < len(message):
-        parts.append(message[position_:])
+        parts.append(_after(parts, message[position_:]))
     return Statement(_merge(parts), _unique(found))
+
+
+def _after(parts: list[Span], text: str) -> str:
+    """`text` of a message, less its leading full stop where the value before ends in one."""
+    before = parts[-1] if parts else ""
+    before_text = before if isinstance(before, str) else before.text
+    if text.startswith(".") and before_text.endswith(".") and not text.startswith(".."):
+        return text[1:]
+    return text
 
 
 def _merge(parts: list[Span]) -> tuple[Span, ...]:
