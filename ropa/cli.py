@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import enum
 import gc
+import io
 import os
 import shlex
 import sys
@@ -31,11 +32,40 @@ app = typer.Typer(
     # Records hold personal data: a traceback must never print local variables.
     pretty_exceptions_show_locals=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 # A day: beyond it a limit on a page is no limit (and the timer cannot hold much more).
 MAX_TEMPLATE_SECONDS = 86_400
-EXIT_CODES_HELP = "Exit codes: 0 no problems, 1 problems found, 2 usage or input error."
+# Each command's exit codes: what 0 and 1 mean for it (2 is always a usage or input error:
+# an unknown option, a path that is not there, a file that is not strict YAML...). The
+# commands' help and docs/cli.md say the same; tests/test_exit_codes.py holds them to it.
+EXIT_CODES: dict[str, tuple[str, str]] = {
+    "validate": ("no errors (warnings allowed)", "errors, or warnings with --strict"),
+    "render": (
+        "pages written, or up to date with --check",
+        "the record has errors, the policy's review is overdue (without --allow-overdue),"
+        " or pages are out of date with --check",
+    ),
+    "processors": (
+        "the list printed",
+        "a transfer lacks its safeguard, with --fail-on-missing-safeguard",
+    ),
+    "export": ("the file written", "the record has errors"),
+    "diff": ("no material change", "material changes"),
+    "review": ("nothing overdue", "a review is overdue, or the record has errors"),
+    "changelog": ("the change log written", "the record at HEAD has errors"),
+    "init": ("the record written", "-"),
+    "schema": ("the schema printed", "-"),
+    "rules": ("the rules printed", "-"),
+}
+
+
+def _exit_codes(command: str) -> str:
+    """The help's last paragraph: the command's exit codes."""
+    ok, problems = EXIT_CODES[command]
+    found = f", 1 {problems}" if problems != "-" else ""
+    return f"Exit codes: 0 {ok}{found}, 2 usage or input error."
 
 
 class Format(str, enum.Enum):
@@ -135,7 +165,7 @@ def _parse_date(value: str | None) -> datetime.date | None:
     return day
 
 
-@app.command(epilog=EXIT_CODES_HELP)
+@app.command(epilog=_exit_codes("validate"))
 def validate(
     path: Annotated[
         Path,
@@ -257,7 +287,7 @@ def _differs(path: Path, content: bytes) -> bool:
     return written != content and written.replace(b"\r\n", b"\n") != content.replace(b"\r\n", b"\n")
 
 
-@app.command(epilog=EXIT_CODES_HELP)
+@app.command(epilog=_exit_codes("render"))
 def render(
     path: Annotated[
         Path,
@@ -471,7 +501,7 @@ class ListFormat(str, enum.Enum):
     md = "md"
 
 
-@app.command(epilog=EXIT_CODES_HELP)
+@app.command(epilog=_exit_codes("processors"))
 def processors(
     path: Annotated[
         Path, typer.Argument(help="The record: a folder of YAML files or one file.")
@@ -576,7 +606,7 @@ class ExportFormat(str, enum.Enum):
     jsonld = "jsonld"
 
 
-@app.command(epilog=EXIT_CODES_HELP)
+@app.command(epilog=_exit_codes("export"))
 def export(
     path: Annotated[
         Path, typer.Argument(help="The record: a folder of YAML files or one file.")
@@ -592,7 +622,11 @@ def export(
     ] = ExportFormat.xlsx,
     out: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--out", "-o", help="The file to write (default: ropa-record.<format>)."),
+        typer.Option(
+            "--out",
+            "-o",
+            help="The file to write, or - for standard output (default: ropa-record.<format>).",
+        ),
     ] = None,
     lang: Annotated[
         Optional[str],  # noqa: UP045
@@ -603,8 +637,25 @@ def export(
     bom: Annotated[
         bool, typer.Option("--bom", help="Start the CSV with a byte order mark, for Excel.")
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace an existing file even if it holds another format."),
+    ] = False,
+    base_iri: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--base-iri",
+            metavar="IRI",
+            help="jsonld: the base of the record's node IRIs (default: <website>/ropa/).",
+        ),
+    ] = None,
 ) -> None:
-    """Export the Article 30 record for an auditor or a supervisory authority."""
+    """Export the Article 30 record for an auditor or a supervisory authority.
+
+    `--out -` (or /dev/stdout) writes to standard output: any format into a pipe or a file,
+    the text formats to a terminal. An existing file that holds another format (a workbook
+    where JSON would go) is not replaced without --force.
+    """
     from ropa import countries, reporters
     from ropa import export as exporting
     from ropa.errors import UsageError
@@ -632,7 +683,7 @@ def export(
         elif output_format is ExportFormat.jsonld:
             from ropa import dpv
 
-            content = dpv.to_jsonld(record, data)
+            content = dpv.to_jsonld(record, data, _checked_iri(base_iri))
         else:
             tables = exporting.Export(record, data, language, result.today)
             if output_format is ExportFormat.csv:
@@ -641,8 +692,23 @@ def export(
                 content = exporting.to_xlsx(tables.workbook_sheets(), exporting.created(record))
         if out is None:
             out = Path(f"ropa-record.{output_format.value}")
+        if _is_stdout(out):
+            if output_format is ExportFormat.xlsx and sys.stdout.isatty():
+                raise UsageError(
+                    f"--out {out}: a workbook is binary; send standard output to a file or a"
+                    " pipe (ropa export -o - > record.xlsx)"
+                )
+            _machine_bytes(content)
+            _country_data_notice()
+            return
         if out.suffix in (".yaml", ".yml") or (out.exists() and out.is_dir()):
             raise UsageError(f"--out {out}: choose a file name that is not YAML or a folder")
+        held = _export_kind(out)
+        if held is not None and held != output_format.value and not force:
+            raise UsageError(
+                f"--out {out}: the file holds {_KIND_NAMES[held]}, not {output_format.value};"
+                " choose another name, or pass --force to replace it"
+            )
         written = write_all([Output(out.name, content)], out.parent)
     except UsageError as exc:
         raise _fail(str(exc)) from None
@@ -650,6 +716,68 @@ def export(
         raise _fail(f"{exc.filename or out}: {exc.strerror}") from None
     _info(f"wrote {written[0]}\n")
     _country_data_notice()
+
+
+def _checked_iri(value: str | None) -> str | None:
+    """--base-iri as given, when it is an absolute IRI without a query or spaces."""
+    import re
+
+    from ropa.errors import UsageError
+
+    if value is None:
+        return None
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`?]+$", value):
+        raise UsageError(
+            f"--base-iri {value!r}: give an absolute IRI without spaces or a query, such as"
+            " https://example.com/ropa/"
+        )
+    return value
+
+
+_KIND_NAMES = {
+    "xlsx": "a workbook (xlsx)",
+    "json": "JSON",
+    "jsonld": "JSON-LD",
+    "csv": "text that is not JSON",
+}
+
+
+def _export_kind(path: Path) -> str | None:
+    """What an existing file holds, as an export format: xlsx (a zip), jsonld (JSON with an
+    @context), json, or csv (any other text); None when there is no regular file."""
+    try:
+        if not path.is_file():
+            return None
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return None
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text[:1] in (b"{", b"["):
+        return "jsonld" if b'"@context"' in head else "json"
+    return "csv" if head else None
+
+
+def _is_stdout(path: Path) -> bool:
+    """`-`, or a path that is standard output itself (/dev/stdout, /dev/fd/1)."""
+    if str(path) == "-":
+        return True
+    try:
+        target, stdout = path.stat(), os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return False
+    return (target.st_dev, target.st_ino) == (stdout.st_dev, stdout.st_ino) and not (
+        path.is_file() and not path.is_symlink()
+    )
+
+
+def _machine_bytes(content: bytes) -> None:
+    """Bytes of a machine format to standard output, as they are."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(content)
+    sys.stdout.buffer.flush()
 
 
 class DiffFormat(str, enum.Enum):
@@ -683,7 +811,7 @@ def _side(value: str, folder: Path, repository: object) -> tuple[str, object]:
     return label, Record.assemble(loaded.documents)
 
 
-@app.command(epilog="Exit codes: 0 no material change, 1 material changes, 2 usage or input error.")
+@app.command(epilog=_exit_codes("diff"))
 def diff(
     old: Annotated[str, typer.Argument(help="The old version: a git revision or a folder.")],
     new: Annotated[str, typer.Argument(help="The new version: a git revision or a folder.")],
@@ -756,7 +884,7 @@ def diff(
     raise typer.Exit(1 if material else 0)
 
 
-@app.command(epilog=EXIT_CODES_HELP)
+@app.command(epilog=_exit_codes("review"))
 def review(
     path: Annotated[
         Path, typer.Argument(help="The record: a folder of YAML files or one file.")
@@ -776,26 +904,30 @@ def review(
         typer.Option("--today", metavar="YYYY-MM-DD", help="Judge review dates as of this day."),
     ] = None,
 ) -> None:
-    """List the policy and the registers whose review is due or overdue, by due date."""
+    """List the policy and the registers whose review is due or overdue, by due date.
+
+    The record is validated first: a register whose dates cannot be read would otherwise be
+    left out of the list without a word, so a record with errors gets its problems printed
+    instead (exit 1).
+    """
     import datetime
 
-    from ropa import countries, rules
+    from ropa import countries, reporters, rules
     from ropa.errors import UsageError
     from ropa.record import Record
     from ropa.rules.review import reviews
     from ropa.text import one_line
-    from ropa.validate import load_record
-    from ropa.validate import today as default_today
 
     try:
-        on = _parse_date(today) or default_today()
-        _, documents, problems = load_record(path)
+        result = _validated(path, _parse_date(today))
     except UsageError as exc:
         raise _fail(str(exc)) from None
-    if problems:
-        sys.stderr.write("".join(p.format() + "\n" for p in problems))
-        raise typer.Exit(2)
-    record = Record.assemble(documents)
+    if result.errors or result.unreadable:
+        sys.stdout.write(reporters.text(result))
+        sys.stderr.write("ropa: the record has errors; fix them, then list the reviews\n")
+        raise typer.Exit(result.exit_code())
+    on = result.today
+    record = Record.assemble(list(result.documents))
     context = rules.Context(record, countries.load(), on)
     owners = {r.id: str(r.get("owner")) for r in record.registers}
     rows = []
@@ -814,12 +946,15 @@ def review(
             f"{due.isoformat()}  {status:<7}  {one_line(what):<24}  last {last}"
             f"  owner {one_line(owner)}\n"
         )
-    sys.stderr.write(
-        f"{len(rows)} review{'s' * (len(rows) != 1)} due or overdue as of {on.isoformat()}\n"
+    overdue = sum(1 for row in rows if row[1] == "overdue")
+    _info(
+        f"{len(rows)} review{'s' * (len(rows) != 1)} due or overdue as of {on.isoformat()}"
+        f" ({overdue} overdue)\n"
     )
+    raise typer.Exit(1 if overdue else 0)
 
 
-@app.command(epilog=EXIT_CODES_HELP)
+@app.command(epilog=_exit_codes("changelog"))
 def changelog(
     path: Annotated[
         Path, typer.Argument(help="The record's folder in the current git repository.")
@@ -843,11 +978,11 @@ def changelog(
     """Write the dated list of material changes from git history, and an Atom feed."""
     from ropa import changelog as log
     from ropa import render as rendering
+    from ropa import reporters
     from ropa.errors import UsageError
     from ropa.history import Repository
     from ropa.record import Record
-    from ropa.rules.languages import language_problems
-    from ropa.validate import catalog_folder
+    from ropa.validate import catalog_folder, check
     from ropa.writer import Output, write_all
 
     if base_url is not None and (
@@ -863,22 +998,18 @@ def changelog(
         found = log.history(repository)
         _, loaded = repository.load("HEAD")
         _files_read(loaded)
-        documents, problems = loaded.documents, loaded.problems
-        if problems:
-            raise UsageError("the record at HEAD cannot be read; run ropa validate")
-        record = Record.assemble(documents)
+        # The record at HEAD is what the pages speak for: validated as render validates.
+        result = check(loaded, catalog_folder(path))
+        record = Record.assemble(list(result.documents))
         record.catalogs = catalog_folder(path)
         languages = _split(lang) or record.languages
         for language in languages:
-            if language not in record.languages:
+            if record.controller is not None and language not in record.languages:
                 raise UsageError(f"the record is not published in {language!r}")
-        # Not validated as a whole (it is read from git), but a language that CLDR or the
-        # catalogs lack would end in a traceback or in English under another `lang`.
-        refused = language_problems(record)
-        if refused:
-            sys.stdout.write("".join(p.format() + "\n" for p in refused))
+        if result.errors or result.unreadable:
+            sys.stdout.write(reporters.text(result))
             sys.stderr.write("ropa: the record at HEAD has errors; nothing was written\n")
-            raise typer.Exit(1)
+            raise typer.Exit(result.exit_code())
         outputs = []
         for language in languages:
             context = {
@@ -901,7 +1032,7 @@ def changelog(
         _info(f"wrote {target}\n")
 
 
-@app.command(epilog=EXIT_CODES_HELP)
+@app.command(epilog=_exit_codes("init"))
 def init(
     folder: Annotated[
         Path, typer.Argument(help="Where to create the record (default: the current folder).")
@@ -924,8 +1055,8 @@ def init(
         bool,
         typer.Option(
             "--force",
-            help="Overwrite record files that already exist (never an existing"
-            " .pre-commit-config.yaml).",
+            help="Overwrite record files an earlier ropa init wrote (never other files, nor"
+            " an existing .pre-commit-config.yaml).",
         ),
     ] = False,
 ) -> None:
@@ -971,6 +1102,12 @@ def init(
     # in the future" by a pinned clock.
     files = scaffold.record_files(company.strip(), country, languages, default_today().isoformat())
     existing = [name for name in files if (folder / name).exists()]
+    foreign = [name for name in existing if not _written_by_init(folder / name, files[name])]
+    if foreign:
+        raise _fail(
+            f"{', '.join(str(folder / n) for n in foreign)}: not written by ropa init; ropa"
+            " init never replaces such a file, not even with --force: move it away first"
+        )
     if existing and not force:
         raise _fail(
             f"{', '.join(str(folder / n) for n in existing)} already exist;"
@@ -1005,7 +1142,22 @@ def init(
     _info(f"next: ropa validate {shlex.quote(str(folder / 'registers'))}\n")
 
 
-@app.command()
+def _written_by_init(path: Path, content: str) -> bool:
+    """Whether the file at `path` starts as ropa init writes it: the first two lines of a
+    record file (the schema hint and the file's own heading comment), the `$id` of the
+    schema."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return False
+    if content.lstrip().startswith("{"):
+        marker = next(line for line in content.splitlines() if '"$id"' in line).strip()
+        return marker in head
+    return head.startswith("\n".join(content.splitlines()[:2]) + "\n")
+
+
+@app.command(epilog=_exit_codes("schema"))
 def schema(
     markdown: Annotated[
         bool, typer.Option("--markdown", help="Print the field reference as Markdown instead.")
@@ -1022,7 +1174,7 @@ def schema(
         _machine((resources.shipped("schemas") / "ropa.schema.json").read_text(encoding="utf-8"))
 
 
-@app.command(name="rules")
+@app.command(name="rules", epilog=_exit_codes("rules"))
 def list_rules(
     rule_id: Annotated[
         Optional[str],  # noqa: UP045

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,7 +12,15 @@ from ropa import countries, files, schema
 from ropa.dates import EARLIEST, LATEST, in_range
 from ropa.errors import UsageError
 from ropa.files import CATALOGS
-from ropa.loader import RULE_DOCUMENT, Document, LoadError, load_file
+from ropa.loader import (
+    MAX_FILE_BYTES,
+    RULE_CHARACTERS,
+    RULE_DOCUMENT,
+    Document,
+    LoadError,
+    load_bytes,
+    load_file,
+)
 from ropa.problem import Problem, Severity
 from ropa.progress import Progress
 from ropa.record import Record
@@ -65,7 +74,10 @@ def display_name(path: Path) -> str:
 
 def catalog_folder(path: Path) -> Path:
     """Where the record at `path` keeps its own boilerplate catalogs: `locale/` in its folder,
-    or beside a one-file record (absolute; it need not exist)."""
+    or beside a one-file record (absolute; it need not exist); for a record on standard
+    input, in the working folder."""
+    if path == STDIN:
+        return Path.cwd() / CATALOGS
     return (path if path.is_dir() else path.parent).absolute() / CATALOGS
 
 
@@ -93,8 +105,15 @@ class Loaded:
         return self.names
 
 
+STDIN = Path("-")
+STDIN_NAME = "<stdin>"
+
+
 def read(path: Path, composer: str | None = None, progress: Progress | None = None) -> Loaded:
-    """Read the record at `path` in the work tree (see `ropa.files` for which files)."""
+    """Read the record at `path` in the work tree (see `ropa.files` for which files); `-`
+    is a one-file record read from standard input, named `<stdin>` in problems."""
+    if path == STDIN:
+        return _read_stdin(composer)
     loaded = Loaded()
     progress = progress or Progress()
     listing = files.on_disk(path)
@@ -113,6 +132,25 @@ def read(path: Path, composer: str | None = None, progress: Progress | None = No
         except LoadError as exc:
             loaded.problems.append(exc.problem)
         progress.advance(size)
+    return loaded
+
+
+def _read_stdin(composer: str | None) -> Loaded:
+    loaded = Loaded(names=[STDIN_NAME])
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None or sys.stdin.isatty():
+        raise UsageError("-: give the record on standard input (ropa validate - < record.yaml)")
+    raw = stream.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        loaded.problems.append(
+            Problem(STDIN_NAME, 1, 1, Severity.ERROR, RULE_CHARACTERS,
+                    f"the input is over {MAX_FILE_BYTES} bytes, the limit of a file")
+        )  # fmt: skip
+        return loaded
+    try:
+        loaded.documents.append(load_bytes(raw, STDIN_NAME, composer))
+    except LoadError as exc:
+        loaded.problems.append(exc.problem)
     return loaded
 
 

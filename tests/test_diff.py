@@ -267,13 +267,13 @@ def test_review_lists_due_and_overdue_by_date(
     _edit(registers / "insights.yaml", "last_reviewed: 2022-11-02", "last_reviewed: 2025-11-01")
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["review", "--today", "2026-11-25"])
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # two reviews are overdue
     assert result.stdout == (
         "2023-11-02  overdue  privacy policy            last 2022-11-02  owner privacy@askele.fi\n"
         "2026-11-01  overdue  register insights         last 2025-11-01  owner privacy@askele.fi\n"
         "2026-12-20  due      register marketing        last 2025-12-20  owner privacy@askele.fi\n"
     )
-    assert result.stderr == "3 reviews due or overdue as of 2026-11-25\n"
+    assert result.stderr.endswith("3 reviews due or overdue as of 2026-11-25 (2 overdue)\n")
     wider = runner.invoke(app, ["review", "--today", "2026-11-25", "--within", "60"])
     assert "register customers" in wider.stdout and "register recruitment" not in wider.stdout
 

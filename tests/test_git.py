@@ -457,11 +457,19 @@ def test_render_check_passes_on_a_fresh_clone(
 # -- the feed -----------------------------------------------------------------------------------
 
 
+def _copy_case_06(target: Path) -> None:
+    """Shared case 06, with the portability right its contract purpose needs (ROPA308): the
+    change log is written only from a record that validates at HEAD."""
+    text = (CASES / "06-dangling-intros.yaml").read_text(encoding="utf-8")
+    text = text.replace("objection, complaint]", "objection, portability, complaint]")
+    target.write_text(text, encoding="utf-8")
+
+
 def _feed_repo(tmp_path: Path) -> Path:
     """Case records/07: three commits, two of them on one day, each changing the retention."""
     repo = new_repo(tmp_path / "repo")
     (repo / "registers").mkdir()
-    shutil.copyfile(CASES / "06-dangling-intros.yaml", repo / "registers/record.yaml")
+    _copy_case_06(repo / "registers/record.yaml")
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "initial", date="2026-11-30T10:00:00Z")
     for date, old, new in (("2026-12-01T09:00:00Z", "24", "36"),
@@ -536,7 +544,7 @@ def test_days_are_utc_days_newest_first(tmp_path: Path, monkeypatch: pytest.Monk
     newest day first, whatever order the history has them in."""
     repo = new_repo(tmp_path / "repo")
     (repo / "registers").mkdir()
-    shutil.copyfile(CASES / "06-dangling-intros.yaml", repo / "registers/record.yaml")
+    _copy_case_06(repo / "registers/record.yaml")
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "initial", date="2026-06-30T10:00:00Z")
     for date, old, new in (("2026-07-02T00:30:00+02:00", "24", "36"),   # 1 July 22:30 UTC
