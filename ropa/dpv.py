@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 from ropa.countries import CountryData
 from ropa.record import Entity, Record
@@ -16,7 +17,8 @@ from ropa.record import Entity, Record
 DPV = "https://w3id.org/dpv#"
 GDPR = "https://w3id.org/dpv/legal/eu/gdpr#"
 LOC = "https://w3id.org/dpv/loc#"
-BASE = "urn:ropa:"
+# ropa's own vocabulary (terms such as the SCC modules): the same for every record.
+VOCABULARY = "urn:ropa:vocab:"
 
 # Short names for DPV 2.3 properties (checked against w3c/dpv 2.3 sources; DPV publishes no
 # JSON-LD context of its own, and nothing may be fetched while exporting).
@@ -38,7 +40,7 @@ CONTEXT: dict[str, Any] = {
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "time": "http://www.w3.org/2006/time#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "ropa": BASE + "vocab:",
+    "ropa": VOCABULARY,
     "title": {"@id": "dct:title", "@container": "@language"},
     "description": {"@id": "dct:description", "@container": "@language"},
     "prefLabel": {"@id": "skos:prefLabel", "@container": "@language"},
@@ -113,8 +115,26 @@ RIGHTS = {"access": "eu-gdpr:A15", "rectification": "eu-gdpr:A16", "erasure": "e
           "complaint": "eu-gdpr:A77"}  # fmt: skip
 
 
-def _iri(*parts: str) -> str:
-    return BASE + ":".join(parts)
+class Iris:
+    """The IRIs of a record's nodes, under a base that belongs to its organisation, so that
+    two organisations' graphs never share a node: `https://example.com/ropa/register/crm`.
+
+    The base is `base_iri` when given (an absolute IRI; a `/` is added unless it ends in `/`
+    or `#`), else `<website>/ropa/` from the controller's website, else
+    `urn:ropa:<e-mail domain>:` from its e-mail address.
+    """
+
+    def __init__(self, controller: dict[str, Any], base_iri: str | None = None) -> None:
+        if base_iri:
+            self.base, self.separator = (base_iri if base_iri[-1] in "/#" else base_iri + "/"), "/"
+        elif controller.get("website"):
+            self.base, self.separator = str(controller["website"]).rstrip("/") + "/ropa/", "/"
+        else:
+            domain = str(controller["email"]).rsplit("@", 1)[-1].lower()
+            self.base, self.separator = f"urn:ropa:{domain}:", ":"
+
+    def __call__(self, *parts: str) -> str:
+        return self.base + self.separator.join(quote(part, safe="-._~") for part in parts)
 
 
 def _text(value: Any) -> dict[str, str]:
@@ -127,7 +147,7 @@ def _place(code: str) -> str:
 
 
 def _transfers(
-    holder: Entity, kind: str, controller_id: str, data: CountryData
+    holder: Entity, kind: str, controller_id: str, data: CountryData, iri: Iris
 ) -> list[dict[str, Any]]:
     """Each transfer outside the EU/EEA as a DPV cross-border transfer process."""
     nodes = []
@@ -135,11 +155,11 @@ def _transfers(
         code = data.canonical(transfer["country"]) or transfer["country"]
         mechanism = transfer["mechanism"]
         node: dict[str, Any] = {
-            "@id": _iri(kind, holder.id, "transfer", code),
+            "@id": iri(kind, holder.id, "transfer", code),
             "@type": "dpv:Process",
             "hasProcessing": "dpv:CrossBorderTransfer",
             "hasDataExporter": controller_id,
-            "hasDataImporter": _iri(kind, holder.id),
+            "hasDataImporter": iri(kind, holder.id),
             "hasThirdCountry": _place(code),
             "hasLegalBasis": MECHANISMS[mechanism],
         }
@@ -157,12 +177,14 @@ def _transfers(
     return nodes
 
 
-def to_jsonld(record: Record, data: CountryData) -> bytes:
-    """The record as one JSON-LD document with an embedded @context."""
+def to_jsonld(record: Record, data: CountryData, base_iri: str | None = None) -> bytes:
+    """The record as one JSON-LD document with an embedded @context; node IRIs under the
+    organisation's own base (`Iris`)."""
     controller = record.controller
     assert controller is not None, "export runs only on a validated record"
     c = controller.data
-    controller_id = _iri("controller")
+    iri = Iris(c, base_iri)
+    controller_id = iri("controller")
     authority = c["supervisory_authority"]
     controller_node: dict[str, Any] = {
         "@id": controller_id,
@@ -170,7 +192,7 @@ def to_jsonld(record: Record, data: CountryData) -> bytes:
         "hasName": _text(c["name"]),
         "hasContact": c["email"],
         "hasAuthority": {
-            "@id": _iri("supervisory-authority"),
+            "@id": iri("supervisory-authority"),
             "@type": "dpv:DataProtectionAuthority",
             "hasName": _text(authority["name"]),
             "hasJurisdiction": _place(authority["country"]),
@@ -184,10 +206,10 @@ def to_jsonld(record: Record, data: CountryData) -> bytes:
         controller_node["homepage"] = c["website"]
     graph: list[dict[str, Any]] = [
         {
-            "@id": _iri("record"),
+            "@id": iri("record"),
             "@type": "dpv:ROPA",
             "hasDataController": controller_id,
-            "hasProcess": [_iri("register", r.id) for r in record.registers],
+            "hasProcess": [iri("register", r.id) for r in record.registers],
             "modified": c["policy"]["last_updated"],
         },
         controller_node,
@@ -196,7 +218,7 @@ def to_jsonld(record: Record, data: CountryData) -> bytes:
     for processor in record.catalogues["processors"]:
         dpa = processor.get("dpa") or {}
         node: dict[str, Any] = {
-            "@id": _iri("processor", processor.id),
+            "@id": iri("processor", processor.id),
             "@type": ["dpv:DataProcessor", "dpv:Organisation"],
             "hasName": {"@none": str(processor.get("legal_entity"))},
             "title": _text(processor.get("system")),
@@ -206,9 +228,9 @@ def to_jsonld(record: Record, data: CountryData) -> bytes:
         }
         if dpa.get("signed"):
             node["hasLegalMeasure"] = {
-                "@id": _iri("processor", processor.id, "dpa"),
+                "@id": iri("processor", processor.id, "dpa"),
                 "@type": "dpv:ControllerProcessorAgreement",
-                "hasParty": [controller_id, _iri("processor", processor.id)],
+                "hasParty": [controller_id, iri("processor", processor.id)],
                 **(
                     {"page": dpa["reference"]}
                     if str(dpa.get("reference", "")).startswith("https://")
@@ -220,7 +242,7 @@ def to_jsonld(record: Record, data: CountryData) -> bytes:
             if transfer["mechanism"] in SCC_MODULES:
                 used_modules.add(transfer["mechanism"])
     for recipient in record.catalogues["recipients"]:
-        graph.append({"@id": _iri("recipient", recipient.id), "@type": "dpv:Recipient",
+        graph.append({"@id": iri("recipient", recipient.id), "@type": "dpv:Recipient",
                       "title": _text(recipient.get("name"))})  # fmt: skip
     for source in record.catalogues["sources"]:
         kind = (
@@ -229,10 +251,10 @@ def to_jsonld(record: Record, data: CountryData) -> bytes:
             else "dpv:DataSource"
         )
         graph.append(
-            {"@id": _iri("source", source.id), "@type": kind, "title": _text(source.get("name"))}
+            {"@id": iri("source", source.id), "@type": kind, "title": _text(source.get("name"))}
         )
     for register in record.registers:
-        graph.append(_register(register, controller_id, record, data))
+        graph.append(_register(register, controller_id, record, data, iri))
     for mechanism in sorted(used_modules):
         name, label = SCC_MODULES[mechanism]
         graph.append(
@@ -249,12 +271,12 @@ def to_jsonld(record: Record, data: CountryData) -> bytes:
 
 
 def _register(
-    register: Entity, controller_id: str, record: Record, data: CountryData
+    register: Entity, controller_id: str, record: Record, data: CountryData, iri: Iris
 ) -> dict[str, Any]:
     """A register as a DPV process, with one nested process per purpose (DPV example E0006)."""
     rid = register.id
     node: dict[str, Any] = {
-        "@id": _iri("register", rid),
+        "@id": iri("register", rid),
         "@type": "dpv:Process",
         "title": _text(register.get("name")),
         "modified": register.get("last_reviewed"),
@@ -277,7 +299,7 @@ def _register(
     node["hasDataController"] = controller_id
     node["hasDataSubject"] = [
         {
-            "@id": _iri("register", rid, "subject", s["id"]),
+            "@id": iri("register", rid, "subject", s["id"]),
             "@type": "dpv:DataSubject",
             "title": _text(s["name"]),
         }
@@ -285,22 +307,22 @@ def _register(
     ]
     node["hasPersonalData"] = [
         {
-            "@id": _iri("register", rid, "data", d["id"]),
+            "@id": iri("register", rid, "data", d["id"]),
             "@type": ["dpv:PersonalData"]
             + (["dpv:SpecialCategoryPersonalData"] if d.get("special_category") else []),
             "title": _text(d["name"]),
         }
         for d in register.get("personal_data") or []
     ]
-    node["hasDataSource"] = [_iri("source", s) for s in register.get("sources") or []]
-    node["hasRecipient"] = [_iri("recipient", r) for r in register.get("recipients") or []]
+    node["hasDataSource"] = [iri("source", s) for s in register.get("sources") or []]
+    node["hasRecipient"] = [iri("recipient", r) for r in register.get("recipients") or []]
     node["hasDataProcessor"] = [
-        _iri("processor", u["processor"]) for u in register.get("processors") or []
+        iri("processor", u["processor"]) for u in register.get("processors") or []
     ]
     storage = []
     for index, rule in enumerate(register.get("retention") or [], start=1):
         condition: dict[str, Any] = {
-            "@id": _iri("register", rid, "retention", str(index)),
+            "@id": iri("register", rid, "retention", str(index)),
             "@type": "dpv:StorageDuration",
         }
         if "period" in rule:
@@ -324,10 +346,10 @@ def _register(
         if purpose.get("special_category_condition") in ART9:
             bases.append(ART9[purpose["special_category_condition"]])
         process: dict[str, Any] = {
-            "@id": _iri("register", rid, "purpose", purpose["id"]),
+            "@id": iri("register", rid, "purpose", purpose["id"]),
             "@type": "dpv:Process",
             "hasPurpose": {
-                "@id": _iri("register", rid, "purpose", purpose["id"], "purpose"),
+                "@id": iri("register", rid, "purpose", purpose["id"], "purpose"),
                 "@type": "dpv:Purpose",
                 "title": _text(purpose["name"]),
             },
@@ -349,6 +371,6 @@ def _register(
     for use in register.get("processors") or []:
         processor = processors.get(use["processor"])
         if processor is not None:
-            processes.extend(_transfers(processor, "processor", controller_id, data))
+            processes.extend(_transfers(processor, "processor", controller_id, data, iri))
     node["hasProcess"] = processes
     return node

@@ -36,6 +36,8 @@ class Sheet:
     header: list[str]
     rows: list[list[str]]
     widths: list[int]
+    # The headers of columns that hold dates (YYYY-MM-DD): date cells in the workbook.
+    dates: frozenset[str] = frozenset()
 
 
 class Export:
@@ -67,25 +69,50 @@ class Export:
         return self._join([self.view.text(m["description"]) for m in measures])
 
     def _transfers(self, register: Entity) -> tuple[str, str]:
-        """The register's transfers outside the EU/EEA (Art. 30(1)(e)): its processors' and
-        its recipients' countries, and each one's safeguard."""
+        """The register's transfers outside the EU/EEA (Art. 30(1)(e)), from its processors
+        and recipients: the countries; and, apart, the transfers that rest on an Art. 49
+        derogation with the situation (and, for compelling legitimate interests, the
+        assessment and safeguards) recorded for them, which is what the ICO's "safeguards
+        for exceptional transfers" column asks for. Every transfer's mechanism is on the
+        transfers sheet."""
         processors = self.record.index("processors")
         recipients = self.record.index("recipients")
         holders = [processors[use["processor"]] for use in register.get("processors") or []]
         holders += [recipients[r] for r in register.get("recipients") or [] if r in recipients]
         countries: list[str] = []
-        safeguards: list[str] = []
+        exceptional: list[str] = []
         for holder in holders:
+            who = self.view.text(holder.get("system") or holder.get("name"))
             for transfer in holder.get("transfers") or []:
                 code = self.countries.canonical(transfer["country"]) or transfer["country"]
                 name = self.view.place_name(code)
+                mechanism = transfer["mechanism"]
                 if name not in countries:
                     countries.append(name)
-                who = self.view.text(holder.get("system") or holder.get("name"))
-                line = f"{who}, {name}: {self.view.mechanism(transfer['mechanism'])}"
-                if line not in safeguards:
-                    safeguards.append(line)
-        return self._join(countries), self._join(safeguards)
+                if mechanism.startswith("art49_"):
+                    condition = self.view.text(transfer.get("condition")) if transfer.get(
+                        "condition") else ""  # fmt: skip
+                    line = f"{who}, {name}: {self.view.mechanism(mechanism)}" + (
+                        f" ({condition})" if condition else "")  # fmt: skip
+                    if line not in exceptional:
+                        exceptional.append(line)
+        return self._join(countries), self._join(exceptional)
+
+    def _decisions(self, register: Entity) -> str:
+        """The ICO's automated decision-making column: what the register states of
+        profiling and of solely automated decisions (Art. 22), and nothing it does not."""
+        _ = self._
+        parts = []
+        if register.get("profiling"):
+            parts.append(_("Profiling: yes"))
+        automated = register.get("automated_decisions")
+        if isinstance(automated, dict) and "used" in automated:
+            parts.append(
+                _("solely automated decisions: yes")
+                if automated["used"]
+                else _("solely automated decisions: no")
+            )
+        return _upper_first("; ".join(parts))
 
     def _recipients(self, register: Entity) -> str:
         recipients = self.record.index("recipients")
@@ -150,7 +177,7 @@ class Export:
         for register in self.record.registers:
             if register.get("role") != "controller":
                 continue
-            countries, safeguards = self._transfers(register)
+            countries, exceptional = self._transfers(register)
             retention = self._join(
                 [
                     f"{item['applies_to']}: {item['period']}"
@@ -159,7 +186,7 @@ class Export:
                     for item in self.view.retention_items(register.get("retention") or [], register)
                 ]
             )
-            profiling = register.get("profiling")
+            decisions = self._decisions(register)
             for purpose in register.get("purposes") or []:
                 bases = purpose["legal_bases"]
                 rows.append(
@@ -172,19 +199,21 @@ class Export:
                         self._recipients(register),
                         self._dpas(register),
                         countries,
-                        safeguards,
+                        exceptional,
                         retention,
                         self._measures(register),
                         self._join(
                             [_upper_first(self.view.basis_label(b["basis"])) for b in bases]
                         ),
-                        purpose.get("special_category_condition", ""),
+                        _upper_first(self.view.condition(purpose["special_category_condition"]))
+                        if purpose.get("special_category_condition")
+                        else "",
                         self._join(
                             [self.view.text(b["interest"]) for b in bases if b.get("interest")]
                         ),
                         self._join([b["lia"] for b in bases if b.get("lia")]),
                         right_names if rights else "",
-                        self.view.text(profiling["purpose"]) if profiling else _("No"),
+                        decisions,
                         self._join(
                             [
                                 self.view.text(sources[s].get("name"))
@@ -221,7 +250,7 @@ class Export:
             22,
             14,
         ]
-        return Sheet(_("Controller record"), header, rows, widths)
+        return Sheet(_("Controller record"), header, rows, widths, frozenset({header[-1]}))
 
     def processor_sheet(self) -> Sheet:
         """Art. 30(2): processing done on behalf of other controllers."""
@@ -261,7 +290,10 @@ class Export:
                     str(register.get("last_reviewed")),
                 ]
             )
-        return Sheet(_("Processor record"), header, rows, [30, 36, 44, 30, 40, 14, 22, 14])
+        return Sheet(
+            _("Processor record"), header, rows, [30, 36, 44, 30, 40, 14, 22, 14],
+            frozenset({header[-1]}),
+        )  # fmt: skip
 
     def _joint(self, register: Entity, joints: dict[str, dict[str, Any]]) -> str:
         """The joint controllers of this register only (Art. 26), with their contact."""
@@ -398,7 +430,7 @@ def fit_cells(sheet: Sheet, part_header: Any, limit: int = MAX_CELL_CHARS) -> Sh
          for part in parts + [""] * (counts[column] - len(parts))]
         for row in split
     ]  # fmt: skip
-    return Sheet(sheet.title, header, rows, widths)
+    return Sheet(sheet.title, header, rows, widths, sheet.dates)
 
 
 def _upper_first(text: str) -> str:
@@ -420,14 +452,35 @@ def _sheet_title(title: str, taken: list[str]) -> str:
     return name
 
 
+def _date(value: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+# Points per line of 11-point text, and Excel's tallest row.
+LINE_POINTS = 15
+MAX_ROW_POINTS = 409
+
+
+def _row_height(row: list[str], widths: list[int]) -> float:
+    """The height in points that shows every line of the row's wrapped cells: a column of
+    width w holds about 1.2 w characters of ordinary text a line."""
+    lines = 1
+    for value, width in zip(row, widths, strict=False):
+        per_line = max(1, int(width * 1.2))
+        lines = max(lines, sum(max(1, -(-len(line) // per_line)) for line in value.split("\n")))
+    return float(min(MAX_ROW_POINTS, lines * LINE_POINTS))
+
+
 def _neutral(value: str) -> bool:
     return value[:1] in ("=", "+", "-", "@")
 
 
 def to_xlsx(sheets: list[Sheet], created: str) -> bytes:
-    """A workbook with a frozen, filtered header row, set widths and wrapped text."""
-    import datetime
-
+    """A workbook with a frozen, filtered header row, set widths, wrapped text, rows tall
+    enough for it, and dates as date cells."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -445,17 +498,28 @@ def to_xlsx(sheets: list[Sheet], created: str) -> bytes:
         for cell in ws[1]:
             cell.font = Font(bold=True)
             cell.alignment = wrap
+        dated = {i for i, title in enumerate(sheet.header, start=1) if title in sheet.dates}
         # Row numbers are counted here: openpyxl's max_row scans every cell of the sheet.
         for number, row in enumerate(sheet.rows, start=2):
             for column, value in enumerate(row, start=1):
                 cell = ws.cell(row=number, column=column)
-                # Assigning a string that starts with "=" makes openpyxl write a formula; a
-                # string cell with Excel's quote prefix shows the text and never evaluates it.
-                cell.value = value
-                cell.data_type = "s"
-                if _neutral(value):
-                    cell.quotePrefix = True
+                day = _date(value) if column in dated else None
+                if day is not None:
+                    cell.value = day
+                    cell.number_format = "yyyy-mm-dd"
+                else:
+                    # Assigning a string that starts with "=" makes openpyxl write a formula;
+                    # a string cell with Excel's quote prefix shows the text and never
+                    # evaluates it.
+                    cell.value = value
+                    cell.data_type = "s"
+                    if _neutral(value):
+                        cell.quotePrefix = True
                 cell.alignment = wrap
+            # Excel and LibreOffice do not grow a row for wrapped text they did not lay out
+            # themselves: printed, such rows would overlap.
+            ws.row_dimensions[number].height = _row_height(row, sheet.widths)
+        ws.row_dimensions[1].height = _row_height(sheet.header, sheet.widths)
         for column, width in enumerate(sheet.widths, start=1):
             ws.column_dimensions[get_column_letter(column)].width = width
         ws.freeze_panes = "A2"

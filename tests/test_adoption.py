@@ -52,6 +52,32 @@ def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("registers/controller.yaml", "controller:\n  name: Our own, hand-written\n"),
+        ("registers/customers.yaml", "# our notes\nregisters: []\n"),
+        ("ropa.schema.json", "{}\n"),
+    ],
+)
+def test_init_never_replaces_a_file_it_did_not_write(
+    tmp_path: Path, name: str, content: str
+) -> None:
+    args = ["init", str(tmp_path), "--company", "A Ltd", "--country", "SE"]
+    (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / name).write_text(content, encoding="utf-8")
+    for extra in ([], ["--force"]):
+        refused = runner.invoke(app, [*args, *extra])
+        assert refused.exit_code == 2
+        assert refused.stderr == (
+            f"ropa: error: {tmp_path / name}: not written by ropa init; ropa init never"
+            " replaces such a file, not even with --force: move it away first\n"
+        )
+        assert (tmp_path / name).read_text(encoding="utf-8") == content
+    # Nothing else was written either.
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == [Path(name).name]
+
+
+@pytest.mark.parametrize(
     ("args", "message"),
     [
         (["--country", "XX"], "ropa: error: --country 'XX' is not an ISO 3166-1 alpha-2 code\n"),

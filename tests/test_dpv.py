@@ -47,15 +47,15 @@ def test_record_controller_and_registers(graph: rdflib.Graph) -> None:
     assert (controller, RDF.type, DPV.DataController) in graph
     assert set(graph.objects(controller, DPV.hasName)) == {rdflib.Literal("Askele Ab")}
     registers = set(graph.objects(record, DPV.hasProcess))
-    assert registers == {rdflib.URIRef(f"urn:ropa:register:{r}")
+    assert registers == {rdflib.URIRef(f"https://askele.fi/ropa/register/{r}")
                          for r in ("customers", "marketing", "recruitment", "insights")}  # fmt: skip
     assert (controller, DPV.hasRight, GDPR.A15) in graph
 
 
 def test_purposes_and_legal_bases(graph: rdflib.Graph) -> None:
     assert len(_typed(graph, DPV.Purpose)) == 20
-    customers = rdflib.URIRef("urn:ropa:register:customers")
-    invoicing = rdflib.URIRef("urn:ropa:register:customers:purpose:invoicing")
+    customers = rdflib.URIRef("https://askele.fi/ropa/register/customers")
+    invoicing = rdflib.URIRef("https://askele.fi/ropa/register/customers/purpose/invoicing")
     assert (customers, DPV.hasProcess, invoicing) in graph
     assert (invoicing, RDF.type, DPV.Process) in graph
     assert (invoicing, DPV.hasLegalBasis, GDPR["A6-1-f"]) in graph
@@ -64,24 +64,30 @@ def test_purposes_and_legal_bases(graph: rdflib.Graph) -> None:
     assert rdflib.Literal("Fakturering", lang="sv") in set(graph.objects(purpose, DCT.title))
     justification = next(graph.objects(invoicing, DPV.hasJustification))
     assert (justification, RDF.type, DPV.Justification) in graph
-    applications = rdflib.URIRef("urn:ropa:register:recruitment:purpose:job-applications")
+    applications = rdflib.URIRef(
+        "https://askele.fi/ropa/register/recruitment/purpose/job-applications"
+    )
     assert (applications, DPV.hasLegalBasis, GDPR["A6-1-b"]) in graph
-    newsletters = rdflib.URIRef("urn:ropa:register:marketing:purpose:newsletters")
+    newsletters = rdflib.URIRef("https://askele.fi/ropa/register/marketing/purpose/newsletters")
     assert set(graph.objects(newsletters, DPV.hasLegalBasis)) == {GDPR["A6-1-f"], GDPR["A6-1-a"]}
 
 
 def test_transfers(graph: rdflib.Graph) -> None:
     transfers = sorted(graph.subjects(DPV.hasProcessing, DPV.CrossBorderTransfer))
     assert len(transfers) == 6
-    au = rdflib.URIRef("urn:ropa:processor:activecampaign:transfer:AU")
+    au = rdflib.URIRef("https://askele.fi/ropa/processor/activecampaign/transfer/AU")
     assert (au, RDF.type, DPV.Process) in graph
     assert (au, DPV.hasThirdCountry, LOC.AU) in graph
     assert (au, DPV.hasLegalBasis, GDPR["A46-2-c"]) in graph
-    assert (au, DPV.hasDataImporter, rdflib.URIRef("urn:ropa:processor:activecampaign")) in graph
+    assert (
+        au,
+        DPV.hasDataImporter,
+        rdflib.URIRef("https://askele.fi/ropa/processor/activecampaign"),
+    ) in graph
     # The policy names the clauses but no module: the graph claims none.
     assert set(graph.objects(au, DPV.hasOrganisationalMeasure)) == {GDPR.SCCByCommission}
-    leadfeeder = rdflib.URIRef("urn:ropa:processor:leadfeeder:transfer:US")
-    marketing = rdflib.URIRef("urn:ropa:register:marketing")
+    leadfeeder = rdflib.URIRef("https://askele.fi/ropa/processor/leadfeeder/transfer/US")
+    marketing = rdflib.URIRef("https://askele.fi/ropa/register/marketing")
     assert (marketing, DPV.hasProcess, leadfeeder) in graph
 
 
@@ -100,7 +106,7 @@ def test_a_recorded_scc_module_is_a_narrower_concept(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     graph = rdflib.Graph()
     graph.parse(out, format="json-ld")
-    leadfeeder = rdflib.URIRef("urn:ropa:processor:leadfeeder:transfer:US")
+    leadfeeder = rdflib.URIRef("https://askele.fi/ropa/processor/leadfeeder/transfer/US")
     module = VOCAB["SCC-2021-914-Module-3"]
     assert set(graph.objects(leadfeeder, DPV.hasOrganisationalMeasure)) == {
         GDPR.SCCByCommission, module
@@ -114,11 +120,11 @@ def test_a_recorded_scc_module_is_a_narrower_concept(tmp_path: Path) -> None:
 
 def test_processors_data_and_retention(graph: rdflib.Graph) -> None:
     assert len(_typed(graph, DPV.DataProcessor)) == 13
-    mailchimp = rdflib.URIRef("urn:ropa:processor:mailchimp")
+    mailchimp = rdflib.URIRef("https://askele.fi/ropa/processor/mailchimp")
     assert set(graph.objects(mailchimp, DPV.hasCountry)) == {LOC.US}
     agreement = next(graph.objects(mailchimp, DPV.hasLegalMeasure))
     assert (agreement, RDF.type, DPV.ControllerProcessorAgreement) in graph
-    leads = rdflib.URIRef("urn:ropa:register:marketing:retention:1")
+    leads = rdflib.URIRef("https://askele.fi/ropa/register/marketing/retention/1")
     assert (leads, RDF.type, DPV.StorageDuration) in graph
     duration = next(graph.objects(leads, DPV.hasDuration))
     assert (duration, RDF.type, DPV.TemporalDuration) in graph
@@ -153,3 +159,57 @@ def test_jsonld_is_byte_identical(tmp_path: Path) -> None:
             app, ["export", str(ROOT / "registers"), "-f", "jsonld", "--out", str(out)]
         )
     assert outs[0].read_bytes() == outs[1].read_bytes()
+
+
+def test_two_organisations_graphs_never_share_a_node(tmp_path: Path) -> None:
+    """Node IRIs lie under each organisation's own base (its website, else its e-mail
+    domain): three records loaded into one graph keep three controllers, and every register
+    stays with its own record."""
+    merged = rdflib.Graph()
+    records = {
+        "askele": ROOT / "registers",
+        "kilkenny": ROOT / "tests" / "orgs" / "kilkenny" / "registers",
+        "norrhalsa": ROOT / "tests" / "orgs" / "norrhalsa" / "registers",
+    }
+    processes = {}
+    for name, path in records.items():
+        out = tmp_path / f"{name}.jsonld"
+        result = CliRunner().invoke(app, ["export", str(path), "-f", "jsonld", "--out", str(out)])
+        assert result.exit_code == 0, result.stderr
+        one = rdflib.Graph().parse(out, format="json-ld")
+        (record,) = _typed(one, DPV.ROPA)
+        processes[name] = set(one.objects(record, DPV.hasProcess))
+        merged.parse(out, format="json-ld")
+    assert len(_typed(merged, DPV.ROPA)) == 3
+    controllers = {
+        c for r in _typed(merged, DPV.ROPA) for c in merged.objects(r, DPV.hasDataController)
+    }
+    assert len(controllers) == 3
+    assert all(isinstance(c, rdflib.URIRef) for c in controllers)
+    for record in _typed(merged, DPV.ROPA):
+        (controller,) = merged.objects(record, DPV.hasDataController)
+        assert len(set(merged.objects(controller, DPV.hasName))) == 1
+    assert sum(len(p) for p in processes.values()) == len(set().union(*processes.values()))
+    kilkenny_ids = {str(i) for i in processes["kilkenny"]}
+    assert all(i.startswith("https://www.kilkennytrust.ie/ropa/register/") for i in kilkenny_ids)
+
+
+def test_a_base_iri_given_on_the_command_line(tmp_path: Path) -> None:
+    out = tmp_path / "record.jsonld"
+    result = CliRunner().invoke(
+        app, ["export", str(ROOT / "registers"), "-f", "jsonld", "--out", str(out),
+              "--base-iri", "https://records.example/askele#"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    graph = rdflib.Graph().parse(out, format="json-ld")
+    (record,) = _typed(graph, DPV.ROPA)
+    assert record == rdflib.URIRef("https://records.example/askele#record")
+    assert (record, DPV.hasProcess, rdflib.URIRef(
+        "https://records.example/askele#register/customers")) in graph  # fmt: skip
+    for bad in ("not an iri", "https://x.example/?q=1", "relative/path"):
+        refused = CliRunner().invoke(
+            app, ["export", str(ROOT / "registers"), "-f", "jsonld", "--out", str(out),
+                  "--base-iri", bad],
+        )  # fmt: skip
+        assert refused.exit_code == 2
+        assert refused.stderr.startswith(f"ropa: error: --base-iri {bad!r}: give an absolute IRI")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import shutil
@@ -106,12 +107,14 @@ def test_controller_rows_are_register_by_purpose(workbook: openpyxl.Workbook) ->
     newsletter = next(r for r in rows if r[19] == "newsletters")
     assert newsletter[11] == "Legitimate interests\nConsent"
     assert newsletter[7] == "United States\nAustralia"
-    assert (
-        "Mailchimp, United States: Standard contractual clauses of the European Commission"
-        in newsletter[8]
-    )
-    assert newsletter[16].startswith("To deliver tailored marketing")
-    assert newsletter[20] == "privacy@askele.fi" and newsletter[21] == "2022-11-02"
+    # Standard contractual clauses are no exceptional transfer (Art. 49): the transfers sheet
+    # has them; the column stays empty.
+    assert newsletter[8] is None
+    # Profiling stated, no statement on solely automated decisions: nothing more is said.
+    assert newsletter[16] == "Profiling: yes"
+    assert newsletter[20] == "privacy@askele.fi"
+    assert newsletter[21] == datetime.datetime(2022, 11, 2)
+    assert workbook["Controller record"].cell(row=2, column=22).number_format == "yyyy-mm-dd"
 
 
 def test_processor_record(workbook: openpyxl.Workbook) -> None:
@@ -122,7 +125,7 @@ def test_processor_record(workbook: openpyxl.Workbook) -> None:
         rows[0][2],
         None,
         rows[0][4],
-        "insights", "privacy@askele.fi", "2022-11-02",
+        "insights", "privacy@askele.fi", datetime.datetime(2022, 11, 2),
     ]]  # fmt: skip
     assert rows[0][2].startswith("Processing of personal data in the Askele Insights service")
 
@@ -319,3 +322,205 @@ def test_cell_parts_join_back_into_the_value(value: str, limit: int) -> None:
     for part in parts:
         assert len(part.encode("utf-16-le")) // 2 <= limit
     assert all(parts[:-1])  # no empty part before the last
+
+
+# The ICO columns filled with what they mean (shared case records/10).
+
+CASE_10 = Path(__file__).parent / "shared_cases" / "10-export-adm-and-art9.yaml"
+
+
+def _case_10(tmp_path: Path) -> Path:
+    """Case 10 as today's schema has it (automated_decisions moved to the register, the
+    portability right its contract purpose needs), with an Art. 49 transfer added."""
+    text = CASE_10.read_text(encoding="utf-8")
+    text = text.replace("      automated_decisions: false\n", "")
+    text = text.replace(
+        "    retention:\n", "    automated_decisions: {used: false}\n    retention:\n"
+    )
+    text = text.replace("objection, complaint]", "objection, portability, complaint]")
+    text = text.replace(
+        "    dpa: {signed: true}\n\nregisters:",
+        "    dpa: {signed: true}\n"
+        "  - id: helpdesk\n    system: Helpdesk\n    legal_entity: Help Inc.\n"
+        "    countries: [US]\n    transfers:\n      - country: US\n"
+        "        mechanism: art49_contract_with_subject\n"
+        "        condition: {sv: Bara när du ber om hjälp i USA., en: Only when you ask for help in the US.}\n"
+        "    dpa: {signed: true}\n\nregisters:",
+    )
+    text = text.replace(
+        '        purpose: {sv: "Drift", en: "Hosting"}\n',
+        '        purpose: {sv: "Drift", en: "Hosting"}\n'
+        "      - processor: helpdesk\n        purpose: {sv: Support, en: Support}\n",
+    )
+    path = tmp_path / "record.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("lang", "decisions", "condition", "exceptional"),
+    [
+        ("en", "Profiling: yes; solely automated decisions: no",
+         "Health or social care (Art. 9(2)(h))",
+         "Helpdesk, United States: Necessary for a contract with you (Art. 49(1)(b))"
+         " (Only when you ask for help in the US.)"),
+        ("sv", "Profilering: ja; enbart automatiserade beslut: nej",
+         "Hälso- och sjukvård eller social omsorg (artikel 9.2 h)", None),
+    ],
+)  # fmt: skip
+def test_ico_columns_say_what_the_record_says(
+    tmp_path: Path, lang: str, decisions: str, condition: str | None, exceptional: str | None
+) -> None:
+    out = tmp_path / "record.xlsx"
+    result = _export(str(_case_10(tmp_path)), "--out", str(out), "--lang", lang)
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(out).worksheets[0]
+    rows = {r[19]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert set(rows) == {"answer", "alerts"}
+    for row in rows.values():
+        assert row[16] == decisions
+        assert (row[8] == exceptional) if exceptional else row[8].startswith("Helpdesk, ")
+    assert rows["answer"][12] is None
+    assert rows["alerts"][12] == condition
+    assert rows["alerts"][7] == {"en": "United States", "sv": "USA"}[lang]
+
+
+# Exports like the tools people know: standard output, no overwriting of another format.
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "jsonld", "xlsx"])
+def test_out_dash_writes_the_same_bytes_to_standard_output(tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"record.{fmt}"
+    record = str(ROOT / "registers")
+    assert _export(record, "-f", fmt, "--out", str(out)).exit_code == 0
+    piped = runner.invoke(app, ["export", record, "-f", fmt, "--out", "-"])
+    assert piped.exit_code == 0, piped.stderr
+    assert piped.stdout_bytes == out.read_bytes()
+    assert "wrote" not in piped.stderr
+
+
+def test_dev_stdout_is_standard_output_and_a_terminal_gets_no_workbook(tmp_path: Path) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    record = str(ROOT / "registers")
+    done = subprocess.run(
+        [sys.executable, "-m", "ropa", "export", record, "-f", "json", "-o", "/dev/stdout"],
+        capture_output=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["controller"]["name"] == "Askele Ab"
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "ropa", "export", record, "-o", "-"],
+            stdout=follower, stderr=subprocess.PIPE, check=False,
+        )  # fmt: skip
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert done.returncode == 2
+    assert done.stderr.decode().startswith(
+        "ropa: error: --out -: a workbook is binary; send standard output to a file or a pipe"
+    )
+
+
+@pytest.mark.parametrize(
+    ("existing", "fmt", "held"),
+    [
+        ("xlsx", "json", "a workbook (xlsx)"),
+        ("json", "csv", "JSON"),
+        ("jsonld", "json", "JSON-LD"),
+        ("csv", "xlsx", "text that is not JSON"),
+    ],
+)
+def test_a_file_of_another_format_is_not_replaced_without_force(
+    tmp_path: Path, existing: str, fmt: str, held: str
+) -> None:
+    record = str(ROOT / "registers")
+    target = tmp_path / "ropa-record.out"
+    assert _export(record, "-f", existing, "--out", str(target)).exit_code == 0
+    before = target.read_bytes()
+    refused = _export(record, "-f", fmt, "--out", str(target))
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        f"ropa: error: --out {target}: the file holds {held}, not {fmt}; choose another name,"
+        " or pass --force to replace it\n"
+    )
+    assert target.read_bytes() == before
+    assert _export(record, "-f", fmt, "--out", str(target), "--force").exit_code == 0
+    assert target.read_bytes() != before
+    # The same format is replaced as before.
+    assert _export(record, "-f", fmt, "--out", str(target)).exit_code == 0
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "json", "jsonld"])
+def test_the_default_name_follows_the_format(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert _export(str(ROOT / "registers"), "-f", fmt).exit_code == 0
+    assert [p.name for p in tmp_path.iterdir()] == [f"ropa-record.{fmt}"]
+
+
+def test_a_record_on_standard_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ROPA_TODAY", "2026-06-01")
+    base = Path(__file__).parent / "shared_cases" / "hostile" / "base" / "registers"
+    one = "".join(p.read_text(encoding="utf-8") for p in sorted(base.glob("*.yaml")))
+    valid = runner.invoke(app, ["validate", "-"], input=one)
+    assert valid.exit_code == 0, valid.output
+    broken = runner.invoke(app, ["validate", "-"], input=one.replace("role: controller", "role: x"))
+    assert broken.exit_code == 1
+    assert broken.stdout.startswith("<stdin>:")
+    assert " error ROPA010 'x' is not one of: controller, processor" in broken.stdout
+    rendered = runner.invoke(app, ["render", "-", "--out", "site"], input=one)
+    assert rendered.exit_code == 0, rendered.output
+    assert "Invoice mailer" in (tmp_path / "site" / "privacy.en.html").read_text(encoding="utf-8")
+    exported = runner.invoke(app, ["export", "-", "-f", "json", "-o", "-"], input=one)
+    assert json.loads(exported.stdout)["controller"]["name"] == "Test Oy"
+
+
+# The workbook in a real spreadsheet program: LibreOffice opens it, converts it to CSV and
+# prints it to PDF (Debian's libreoffice-calc-nogui, which .ci/run installs).
+
+
+def _soffice() -> str:
+    import os
+    import shutil as which
+
+    found = which.which("soffice") or which.which("libreoffice")
+    if found is None:
+        message = "LibreOffice (soffice) not found; install it as .ci/run does"
+        if os.environ.get("ROPA_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+def test_libreoffice_opens_converts_and_prints_the_workbook(tmp_path: Path) -> None:
+    import subprocess
+
+    soffice = _soffice()
+    book = tmp_path / "askele.xlsx"
+    assert _export(str(ROOT / "registers"), "--out", str(book), "--lang", "sv").exit_code == 0
+    profile = (tmp_path / "profile").as_uri()
+    for target in ("csv", "pdf"):
+        done = subprocess.run(
+            [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", target,
+             "--outdir", str(tmp_path), str(book)],
+            capture_output=True, text=True, timeout=180, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    # The first sheet, as LibreOffice read it: the Swedish headers, every register's
+    # purposes, and the last review as a date.
+    rows = list(csv.reader(io.StringIO((tmp_path / "askele.csv").read_text(encoding="utf-8"))))
+    workbook = openpyxl.load_workbook(book).worksheets[0]
+    assert rows[0] == [c.value for c in workbook[1]]
+    assert len(rows) == workbook.max_row
+    assert {row[-1] for row in rows[1:]} == {"2022-11-02"}
+    pdf = (tmp_path / "askele.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF")
+    assert len(pdf) > 10_000
