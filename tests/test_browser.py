@@ -118,17 +118,111 @@ def test_pages_have_no_accessibility_violations(
     assert browser.execute_async_script(AXE_RUN) == []
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_policy_fits_a_phone_screen(browser: Any, site: Path, lang: str) -> None:
-    browser.set_window_size(390, 844)
-    try:
-        browser.get((site / f"privacy.{lang}.html").as_uri())
-        overflow = browser.execute_script(
-            "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+# Where a page is read: a phone, a desktop screen, and A4 paper (210 mm less 12 mm margins on
+# each side is 186 mm, 703 CSS pixels at 96 per inch).
+MEDIA = {"phone": (390, "screen"), "desktop": (1280, "screen"), "print": (703, "print")}
+LAYOUT = (Path(__file__).parent / "measure_layout.js").read_text(encoding="utf-8")
+
+
+def _show(browser: Any, page: Path, media: str) -> None:
+    width, kind = MEDIA[media]
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": media == "phone"},
+    )
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": kind})
+    # Paper has no scroll bar: the whole 703 pixels hold the page.
+    browser.execute_cdp_cmd("Emulation.setScrollbarsHidden", {"hidden": kind == "print"})
+    browser.get(page.as_uri())
+
+
+@pytest.fixture
+def media_reset(browser: Any) -> Iterator[Any]:
+    yield browser
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    browser.execute_cdp_cmd("Emulation.setScrollbarsHidden", {"hidden": False})
+
+
+# The shipped record in its three languages, and two other organisations' records in theirs.
+OTHERS = {"kilkenny": ("en",), "norrhalsa": ("sv", "en")}
+LAYOUTS = [("askele", lang) for lang in LANGUAGES] + [
+    (org, lang) for org, langs in OTHERS.items() for lang in langs
+]
+
+
+@pytest.fixture(scope="module")
+def sites(site: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    found = {"askele": site}
+    for org in OTHERS:
+        out = tmp_path_factory.mktemp(org)
+        result = CliRunner().invoke(
+            app, ["render", str(ROOT / "tests" / "orgs" / org / "registers"), "--out", str(out),
+                  "--format", "html", "--allow-overdue"],
+        )  # fmt: skip
+        assert result.exit_code == 0, result.stderr
+        found[org] = out
+    return found
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(("record", "lang"), LAYOUTS)
+@pytest.mark.parametrize("page", PAGES)
+def test_every_cell_is_on_the_page_and_whole(
+    media_reset: Any, sites: dict[str, Path], page: str, record: str, lang: str, media: str
+) -> None:
+    """No cell, caption or heading extends beyond the page or hides in a scroll box, no text
+    is cut, and where a narrow screen shows rows as blocks each cell carries its column's
+    name (tests/measure_layout.js)."""
+    browser = media_reset
+    site = sites[record]
+    _show(browser, site / f"{page}.{lang}.html", media)
+    assert browser.execute_script("return document.querySelectorAll('main td').length") > 0
+    assert browser.execute_script(LAYOUT) == []
+    if media != "print":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        height = browser.execute_script("return document.documentElement.scrollHeight")
+        width = MEDIA[media][0]
+        browser.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": min(int(height), 16000), "deviceScaleFactor": 1,
+             "mobile": media == "phone"},
+        )  # fmt: skip
+        name = (
+            f"{page}.{lang}.{media}.png"
+            if record == "askele"
+            else f"{record}.{page}.{lang}.{media}.png"
         )
-        assert overflow <= 0
-    finally:
-        browser.set_window_size(1280, 900)
+        assert browser.save_screenshot(str(SCREENSHOTS / name))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("page", PAGES)
+def test_printed_to_a4_every_cell_reaches_the_pdf(
+    media_reset: Any, site: Path, page: str, lang: str
+) -> None:
+    """Printed as Chromium prints (A4, the page's own @page), the PDF holds the text of every
+    cell; the PDFs are kept beside the screenshots."""
+    import base64
+
+    browser = media_reset
+    browser.get((site / f"{page}.{lang}.html").as_uri())
+    cells = browser.execute_script(
+        "return [...document.querySelectorAll('main td')].map(td => td.innerText)"
+    )
+    pdf = base64.b64decode(
+        browser.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True})["data"]
+    )
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS / f"{page}.{lang}.pdf").write_bytes(pdf)
+    pdftotext = shutil.which("pdftotext")
+    _need(pdftotext is not None, "pdftotext (Debian poppler-utils)")
+    text = subprocess.run(
+        [str(pdftotext), "-raw", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    flat = "".join(text.split())
+    for cell in cells:
+        assert "".join(cell.split()) in flat, cell
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

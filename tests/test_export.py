@@ -507,7 +507,8 @@ def test_libreoffice_opens_converts_and_prints_the_workbook(tmp_path: Path) -> N
     book = tmp_path / "askele.xlsx"
     assert _export(str(ROOT / "registers"), "--out", str(book), "--lang", "sv").exit_code == 0
     profile = (tmp_path / "profile").as_uri()
-    for target in ("csv", "pdf"):
+    # CSV filter options: comma, double quote, UTF-8 (76), from the first line.
+    for target in ("csv:Text - txt - csv (StarCalc):44,34,76,1", "pdf"):
         done = subprocess.run(
             [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", target,
              "--outdir", str(tmp_path), str(book)],

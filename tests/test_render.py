@@ -86,9 +86,12 @@ def test_hostile_names_are_escaped(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     html = (out / "privacy.en.html").read_text()
     assert "<script>" not in html
-    assert "<td>&lt;script&gt;alert(1)&lt;/script&gt; (CRM Inc.)</td>" in html
-    assert "<td>Visma | Netvisor</td>" in html
-    assert "<td>[x](javascript:alert(1)) &amp; *bold*</td>" in html
+    assert (
+        '<td data-label="Processor or recipient">&lt;script&gt;alert(1)&lt;/script&gt;'
+        " (CRM Inc.)</td>"
+    ) in html
+    assert '<td data-label="Provider">Visma | Netvisor</td>' in html
+    assert '<td data-label="Purpose of the service">[x](javascript:alert(1)) &amp; *bold*</td>' in html
     assert 'href="javascript' not in html
     md = (out / "privacy.en.md").read_text()
     assert "| \\<script\\>alert(1)\\</script\\> (CRM Inc.) |" in md
