@@ -525,3 +525,17 @@ def test_libreoffice_opens_converts_and_prints_the_workbook(tmp_path: Path) -> N
     pdf = (tmp_path / "askele.pdf").read_bytes()
     assert pdf.startswith(b"%PDF")
     assert len(pdf) > 10_000
+
+
+def test_rows_are_tall_enough_for_their_wrapped_text(workbook: openpyxl.Workbook) -> None:
+    """Printed or saved as PDF, a row keeps the height it was given: each row is at least as
+    tall as the lines its cells hold (15 points a line, at most Excel's 409), and a row
+    whose text wraps is taller than one line."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows(min_row=2):
+            height = sheet.row_dimensions[row[0].row].height
+            lines = max(str(c.value or "").count("\n") + 1 for c in row)
+            assert height >= min(409, lines * 15), (sheet.title, row[0].row)
+            longest = max(len(str(c.value or "")) for c in row)
+            if longest > 200:  # no column is that wide: the text wraps
+                assert height > 15, (sheet.title, row[0].row)

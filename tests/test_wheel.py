@@ -103,6 +103,7 @@ def test_installed_wheel_validates_a_copy_of_the_registers(wheel: Path, tmp_path
     page = (work / "site" / "privacy.sv.html").read_text(encoding="utf-8")
     assert "<h1>Integritetspolicy</h1>" in page
     assert (
-        "<td>Visma Netvisor</td><td>Visma Solutions Oy</td><td>EU</td>"
-        "<td>Finansiell administration</td>" in page
+        '<td data-label="System">Visma Netvisor</td><td data-label="Leverantör">Visma Solutions'
+        ' Oy</td><td data-label="Var uppgifterna behandlas">EU</td><td data-label="Syfte med'
+        ' tjänsten">Finansiell administration</td>' in page
     )
