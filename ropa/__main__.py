@@ -32,6 +32,7 @@ for _name in ("SIGINT", "SIGTERM", "SIGHUP"):
         signal.signal(getattr(signal, _name), _exit_now)
 
 import contextlib  # noqa: E402
+import io  # noqa: E402
 import os  # noqa: E402
 import sys  # noqa: E402
 from typing import Any  # noqa: E402
@@ -63,7 +64,17 @@ class _Guarded:
 
     def write(self, data: Any) -> Any:
         try:
-            return self._stream.write(data)
+            if isinstance(data, str) or isinstance(self._stream, io.TextIOBase):
+                return self._stream.write(data)
+            # A binary stream may take part of the bytes when the reader goes away midway
+            # (a pipe's write returns what fit): write the rest, which then fails.
+            view = memoryview(data).cast("B")
+            while view:
+                written = self._stream.write(view)
+                if not written:
+                    raise PipeClosed
+                view = view[written:]
+            return len(data)
         except BrokenPipeError:
             raise PipeClosed from None
 

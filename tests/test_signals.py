@@ -160,3 +160,23 @@ def test_a_signal_as_the_pages_are_written_leaves_the_site_all_old_or_all_new(
     if process.returncode:
         assert err.endswith("ropa: interrupted\n"), err
     assert _site(tmp_path / "site") in (old, new)
+
+
+@pytest.mark.parametrize(
+    "args", [["schema"], ["export", "registers", "-f", "json", "-o", "-"]], ids=" ".join
+)
+def test_a_reader_that_leaves_midway_ends_the_run_with_141(tmp_path: Path, args: list[str]) -> None:
+    """More than a pipe holds (64 KiB): the reader takes 100 bytes and goes; the write that
+    took part of the output must not pass for a whole one."""
+    shutil.copytree(ROOT / "registers", tmp_path / "registers")
+    process = subprocess.Popen(
+        [*ROPA, *args], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={**os.environ, "ROPA_TODAY": "2026-11-30"},
+    )  # fmt: skip
+    assert process.stdout is not None and process.stderr is not None
+    assert len(process.stdout.read(100)) == 100
+    process.stdout.close()
+    err = process.stderr.read().decode()
+    process.stderr.close()
+    assert process.wait(timeout=60) == 141, err
+    assert "Traceback" not in err and "Exception ignored" not in err
