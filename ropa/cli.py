@@ -49,7 +49,7 @@ EXIT_CODES: dict[str, tuple[str, str]] = {
     ),
     "processors": (
         "the list printed",
-        "a transfer lacks its safeguard, with --fail-on-missing-safeguard",
+        "the record has errors, or a transfer lacks its safeguard with --fail-on-missing-safeguard",
     ),
     "export": ("the file written", "the record has errors"),
     "diff": ("no material change", "material changes"),
@@ -735,16 +735,20 @@ def _checked_iri(value: str | None) -> str | None:
 
 
 _KIND_NAMES = {
-    "xlsx": "a workbook (xlsx)",
+    "xlsx": "a workbook (xlsx) or another zip file",
     "json": "JSON",
     "jsonld": "JSON-LD",
-    "csv": "text that is not JSON",
+    "csv": "text (CSV or other)",
+    "pdf": "a PDF document",
+    "markup": "HTML or XML",
+    "binary": "binary data",
 }
 
 
 def _export_kind(path: Path) -> str | None:
-    """What an existing file holds, as an export format: xlsx (a zip), jsonld (JSON with an
-    @context), json, or csv (any other text); None when there is no regular file."""
+    """What an existing file holds, named as `_KIND_NAMES` does: only a file holding what the
+    export writes (xlsx, json, jsonld, csv for text) is replaced without --force. None when
+    there is no regular file, or it is empty."""
     try:
         if not path.is_file():
             return None
@@ -752,12 +756,25 @@ def _export_kind(path: Path) -> str | None:
             head = handle.read(4096)
     except OSError:
         return None
+    if not head:
+        return None
     if head.startswith(b"PK\x03\x04"):
         return "xlsx"
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if b"\x00" in head:
+        return "binary"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:  # not only a character cut at the 4 KiB mark
+            return "binary"
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text[:1] in (b"{", b"["):
         return "jsonld" if b'"@context"' in head else "json"
-    return "csv" if head else None
+    if text[:1] == b"<":
+        return "markup"
+    return "csv"
 
 
 def _is_stdout(path: Path) -> bool:
@@ -1105,8 +1122,9 @@ def init(
     foreign = [name for name in existing if not _written_by_init(folder / name, files[name])]
     if foreign:
         raise _fail(
-            f"{', '.join(str(folder / n) for n in foreign)}: not written by ropa init; ropa"
-            " init never replaces such a file, not even with --force: move it away first"
+            f"{', '.join(str(folder / n) for n in foreign)}: not written by ropa init, or edited"
+            " since; ropa init never replaces such a file, not even with --force: move it away"
+            " first"
         )
     if existing and not force:
         raise _fail(
@@ -1143,18 +1161,19 @@ def init(
 
 
 def _written_by_init(path: Path, content: str) -> bool:
-    """Whether the file at `path` starts as ropa init writes it: the first two lines of a
-    record file (the schema hint and the file's own heading comment), the `$id` of the
-    schema."""
+    """Whether the file at `path` is as an earlier ropa init wrote it: a record file whose
+    fingerprint line still matches the lines above it (not edited since), or the schema
+    (recognised by its `$id`)."""
+    from ropa.scaffold import unchanged_since_init
+
     try:
-        with path.open("rb") as handle:
-            head = handle.read(4096).decode("utf-8", "replace")
-    except OSError:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
         return False
     if content.lstrip().startswith("{"):
         marker = next(line for line in content.splitlines() if '"$id"' in line).strip()
-        return marker in head
-    return head.startswith("\n".join(content.splitlines()[:2]) + "\n")
+        return marker in text
+    return unchanged_since_init(text)
 
 
 @app.command(epilog=_exit_codes("schema"))

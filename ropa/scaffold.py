@@ -138,13 +138,36 @@ registers:
       - until: end_of_contract
 """
     return {
-        "registers/controller.yaml": controller,
-        "registers/processors.yaml": processors,
-        "registers/customers.yaml": register,
+        "registers/controller.yaml": fingerprinted(controller),
+        "registers/processors.yaml": fingerprinted(processors),
+        "registers/customers.yaml": fingerprinted(register),
         "ropa.schema.json": (resources.shipped("schemas") / "ropa.schema.json").read_text(
             encoding="utf-8"
         ),
     }
+
+
+# The last line of each record file `ropa init` writes: `ropa init --force` replaces a file
+# only while the lines above it are as init wrote them (an edited file is the user's own).
+FINGERPRINT = "# Written by ropa init; fingerprint of the lines above: "
+
+
+def fingerprinted(text: str) -> str:
+    """`text` with its fingerprint line."""
+    return f"{text}{FINGERPRINT}{_digest(text)}\n"
+
+
+def unchanged_since_init(text: str) -> bool:
+    """Whether `text` is a record file as `ropa init` wrote it, not edited since."""
+    body, _, last = text.rstrip("\n").rpartition("\n")
+    body += "\n"
+    return last.startswith(FINGERPRINT) and last[len(FINGERPRINT) :] == _digest(body)
+
+
+def _digest(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def precommit_config(record: str) -> str:

@@ -51,6 +51,20 @@ def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
     assert runner.invoke(app, [*args, "--force"]).exit_code == 0
 
 
+def test_init_force_keeps_a_file_edited_since_init_wrote_it(tmp_path: Path) -> None:
+    args = ["init", str(tmp_path), "--company", "A Ltd", "--country", "SE"]
+    assert runner.invoke(app, args).exit_code == 0
+    register = tmp_path / "registers" / "customers.yaml"
+    lines = register.read_text(encoding="utf-8").splitlines(keepends=True)
+    # The heading comment and the fingerprint line kept, the register itself rewritten.
+    edited = "".join(lines[:3]) + "registers: []  # our own\n" + lines[-1]
+    register.write_text(edited, encoding="utf-8")
+    refused = runner.invoke(app, [*args, "--force"])
+    assert refused.exit_code == 2
+    assert "customers.yaml: not written by ropa init, or edited since" in refused.stderr
+    assert register.read_text(encoding="utf-8") == edited
+
+
 @pytest.mark.parametrize(
     ("name", "content"),
     [
@@ -69,8 +83,8 @@ def test_init_never_replaces_a_file_it_did_not_write(
         refused = runner.invoke(app, [*args, *extra])
         assert refused.exit_code == 2
         assert refused.stderr == (
-            f"ropa: error: {tmp_path / name}: not written by ropa init; ropa init never"
-            " replaces such a file, not even with --force: move it away first\n"
+            f"ropa: error: {tmp_path / name}: not written by ropa init, or edited since; ropa"
+            " init never replaces such a file, not even with --force: move it away first\n"
         )
         assert (tmp_path / name).read_text(encoding="utf-8") == content
     # Nothing else was written either.
