@@ -88,6 +88,17 @@ MECHANISMS = {
     "art49_public_register": "eu-gdpr:A49-1-g",
     "art49_compelling_legitimate_interests": "eu-gdpr:A49-2",
 }
+# Art. 10 grounds for criminal-offence data: DPV 2.3 has no concept for them.
+ART10 = {
+    "national_law_art10": (
+        "A10-NationalLaw",
+        "Authorised by Union or Member State law providing safeguards (Art. 10)",
+    ),
+    "official_authority_art10": (
+        "A10-OfficialAuthority",
+        "Under the control of official authority (Art. 10)",
+    ),
+}
 ART9 = {
     "explicit_consent": "eu-gdpr:A9-2-a",
     "employment_social_security": "eu-gdpr:A9-2-b",
@@ -121,7 +132,7 @@ class Iris:
 
     The base is `base_iri` when given (an absolute IRI; a `/` is added unless it ends in `/`
     or `#`), else `<website>/ropa/` from the controller's website, else
-    `urn:ropa:<e-mail domain>:` from its e-mail address.
+    `urn:ropa:<e-mail address>:` from its e-mail address (percent-encoded).
     """
 
     def __init__(self, controller: dict[str, Any], base_iri: str | None = None) -> None:
@@ -130,11 +141,22 @@ class Iris:
         elif controller.get("website"):
             self.base, self.separator = str(controller["website"]).rstrip("/") + "/ropa/", "/"
         else:
-            domain = str(controller["email"]).rsplit("@", 1)[-1].lower()
-            self.base, self.separator = f"urn:ropa:{domain}:", ":"
+            # The whole address, not its domain: two clubs on one mail service stay apart.
+            address = quote(str(controller["email"]).lower(), safe="")
+            self.base, self.separator = f"urn:ropa:{address}:", ":"
 
     def __call__(self, *parts: str) -> str:
         return self.base + self.separator.join(quote(part, safe="-._~") for part in parts)
+
+
+def _sensitivity(category: Any) -> list[str]:
+    """Art. 9 data is DPV's special category; criminal-offence data (Art. 10) is not one, only
+    sensitive."""
+    if not category:
+        return []
+    if category == "criminal_convictions":
+        return ["dpv:SensitivePersonalData"]
+    return ["dpv:SpecialCategoryPersonalData"]
 
 
 def _text(value: Any) -> dict[str, str]:
@@ -244,6 +266,23 @@ def to_jsonld(record: Record, data: CountryData, base_iri: str | None = None) ->
     for recipient in record.catalogues["recipients"]:
         graph.append({"@id": iri("recipient", recipient.id), "@type": "dpv:Recipient",
                       "title": _text(recipient.get("name"))})  # fmt: skip
+        for transfer in recipient.get("transfers") or []:
+            if transfer["mechanism"] in SCC_MODULES:
+                used_modules.add(transfer["mechanism"])
+    grounds = sorted(
+        {p.get("special_category_condition") for r in record.registers
+         for p in r.get("purposes") or []} & set(ART10)
+    )  # fmt: skip
+    for ground in grounds:
+        name, label = ART10[ground]
+        graph.append(
+            {
+                "@id": "ropa:" + name,
+                "@type": ["skos:Concept", "dpv:LegalBasis"],
+                "prefLabel": {"en": label},
+                "dct:source": {"@id": "https://eur-lex.europa.eu/eli/reg/2016/679/oj"},
+            }
+        )
     for source in record.catalogues["sources"]:
         kind = (
             "dpv:DataSubjectDataSource"
@@ -308,8 +347,7 @@ def _register(
     node["hasPersonalData"] = [
         {
             "@id": iri("register", rid, "data", d["id"]),
-            "@type": ["dpv:PersonalData"]
-            + (["dpv:SpecialCategoryPersonalData"] if d.get("special_category") else []),
+            "@type": ["dpv:PersonalData", *_sensitivity(d.get("special_category"))],
             "title": _text(d["name"]),
         }
         for d in register.get("personal_data") or []
@@ -343,8 +381,11 @@ def _register(
     processes: list[Any] = []
     for purpose in register.get("purposes") or []:
         bases = [LEGAL_BASES[b["basis"]] for b in purpose["legal_bases"]]
-        if purpose.get("special_category_condition") in ART9:
-            bases.append(ART9[purpose["special_category_condition"]])
+        ground = str(purpose.get("special_category_condition") or "")
+        if ground in ART9:
+            bases.append(ART9[ground])
+        elif ground in ART10:
+            bases.append("ropa:" + ART10[ground][0])
         process: dict[str, Any] = {
             "@id": iri("register", rid, "purpose", purpose["id"]),
             "@type": "dpv:Process",
@@ -372,5 +413,10 @@ def _register(
         processor = processors.get(use["processor"])
         if processor is not None:
             processes.extend(_transfers(processor, "processor", controller_id, data, iri))
+    recipients = record.index("recipients")
+    for ref in register.get("recipients") or []:
+        recipient = recipients.get(ref)
+        if recipient is not None:
+            processes.extend(_transfers(recipient, "recipient", controller_id, data, iri))
     node["hasProcess"] = processes
     return node

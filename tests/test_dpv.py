@@ -142,7 +142,8 @@ def test_every_dpv_term_is_a_dpv_2_3_term(graph: rdflib.Graph) -> None:
         "Recipient", "DataSource", "DataSubjectDataSource", "StorageDuration", "TemporalDuration",
         "TechnicalOrganisationalMeasure", "OrganisationalMeasure", "Justification",
         "LegitimateInterestAssessment", "DataTransferImpactAssessment",
-        "ControllerProcessorAgreement", "Entity", "CrossBorderTransfer",
+        "ControllerProcessorAgreement", "Entity", "CrossBorderTransfer", "SensitivePersonalData",
+        "LegalBasis",
     } | set(PROPERTIES)  # fmt: skip
     used = {str(t) for triple in graph for t in triple if isinstance(t, rdflib.URIRef)}
     dpv_terms = {u.removeprefix(str(DPV)) for u in used if u.startswith(str(DPV))}
@@ -213,3 +214,46 @@ def test_a_base_iri_given_on_the_command_line(tmp_path: Path) -> None:
         )  # fmt: skip
         assert refused.exit_code == 2
         assert refused.stderr.startswith(f"ropa: error: --base-iri {bad!r}: give an absolute IRI")
+
+
+def _export_graph(path: Path, out: Path) -> rdflib.Graph:
+    result = CliRunner().invoke(app, ["export", str(path), "-f", "jsonld", "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    return rdflib.Graph().parse(out, format="json-ld")
+
+
+def test_two_clubs_on_one_mail_service_stay_apart(tmp_path: Path) -> None:
+    """No website: the base is the whole e-mail address, not its domain."""
+    base = ROOT / "tests" / "shared_cases" / "hostile" / "base" / "registers"
+    merged = rdflib.Graph()
+    for club in ("ballyglen.gaa", "rathmore.tennis"):
+        record = tmp_path / club
+        shutil.copytree(base, record)
+        controller = record / "controller.yaml"
+        text = controller.read_text(encoding="utf-8").replace(
+            "  website: https://example.com\n", ""
+        )
+        controller.write_text(text.replace("privacy@example.com", f"{club}@gmail.com"))
+        merged += _export_graph(record, tmp_path / f"{club}.jsonld")
+    records = _typed(merged, DPV.ROPA)
+    assert [str(r) for r in records] == [
+        "urn:ropa:ballyglen.gaa%40gmail.com:record",
+        "urn:ropa:rathmore.tennis%40gmail.com:record",
+    ]
+    controllers = {c for r in records for c in merged.objects(r, DPV.hasDataController)}
+    assert len(controllers) == 2
+
+
+def test_criminal_offence_data_recipient_transfers_and_art10(tmp_path: Path) -> None:
+    """Kilkenny's Garda vetting: Art. 10 data is sensitive, not an Art. 9 special category,
+    its ground is named; a recipient's transfer is in the graph as a processor's is."""
+    graph = _export_graph(ROOT / "tests" / "orgs" / "kilkenny" / "registers", tmp_path / "k.jsonld")
+    base = "https://www.kilkennytrust.ie/ropa/"
+    vetting = [s for s in graph.subjects(RDF.type, DPV.SensitivePersonalData)]
+    assert vetting and all(
+        (s, RDF.type, DPV.SpecialCategoryPersonalData) not in graph for s in vetting
+    )
+    assert (None, DPV.hasLegalBasis, VOCAB["A10-NationalLaw"]) in graph
+    transfer = rdflib.URIRef(base + "recipient/friends-us/transfer/US")
+    assert (transfer, DPV.hasDataImporter, rdflib.URIRef(base + "recipient/friends-us")) in graph
+    assert (transfer, DPV.hasThirdCountry, LOC.US) in graph
