@@ -316,8 +316,14 @@ class Export:
             "portability": _("Right to data portability"),
             "complaint": _("Right to lodge a complaint with a supervisory authority"),
         }
-        listed = [*rights.get("available", []), *rights.get("where_applicable", [])]
-        return [names[r] for r in RIGHTS if r in listed]
+        available = rights.get("available", [])
+        conditional = rights.get("where_applicable", [])
+        # A right the record gives only where the legal basis allows says so.
+        return [
+            names[r] if r in available else _("%(right)s (where applicable)") % {"right": names[r]}
+            for r in RIGHTS
+            if r in available or r in conditional
+        ]
 
     def processors_sheet(self) -> Sheet:
         _ = self._
@@ -464,12 +470,13 @@ LINE_POINTS = 15
 MAX_ROW_POINTS = 409
 
 
-def _row_height(row: list[str], widths: list[int]) -> float:
+def _row_height(row: list[str], widths: list[int], per_width: float = 1.2) -> float:
     """The height in points that shows every line of the row's wrapped cells: a column of
-    width w holds about 1.2 w characters of ordinary text a line."""
+    width w holds about 1.2 w characters of ordinary text a line (`per_width`; bold header
+    text is wider, and other fonts than Calibri too)."""
     lines = 1
     for value, width in zip(row, widths, strict=False):
-        per_line = max(1, int(width * 1.2))
+        per_line = max(1, int(width * per_width))
         lines = max(lines, sum(max(1, -(-len(line) // per_line)) for line in value.split("\n")))
     return float(min(MAX_ROW_POINTS, lines * LINE_POINTS))
 
@@ -496,7 +503,7 @@ def to_xlsx(sheets: list[Sheet], created: str) -> bytes:
         ws = book.create_sheet(_sheet_title(sheet.title, book.sheetnames))
         ws.append(sheet.header)
         for cell in ws[1]:
-            cell.font = Font(bold=True)
+            cell.font = Font(name="Calibri", size=11, bold=True)
             cell.alignment = wrap
         dated = {i for i, title in enumerate(sheet.header, start=1) if title in sheet.dates}
         # Row numbers are counted here: openpyxl's max_row scans every cell of the sheet.
@@ -519,7 +526,13 @@ def to_xlsx(sheets: list[Sheet], created: str) -> bytes:
             # Excel and LibreOffice do not grow a row for wrapped text they did not lay out
             # themselves: printed, such rows would overlap.
             ws.row_dimensions[number].height = _row_height(row, sheet.widths)
-        ws.row_dimensions[1].height = _row_height(sheet.header, sheet.widths)
+        ws.row_dimensions[1].height = _row_height(sheet.header, sheet.widths, per_width=0.9)
+        # On paper: A4 landscape, the header row on every page, and the first columns (which
+        # register, which purpose) on every page a wide row is printed across.
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.print_title_rows = "1:1"
+        ws.print_title_cols = "A:B" if len(sheet.header) > 8 else "A:A"
         for column, width in enumerate(sheet.widths, start=1):
             ws.column_dimensions[get_column_letter(column)].width = width
         ws.freeze_panes = "A2"

@@ -7,7 +7,10 @@ for (const el of document.querySelectorAll("main th, main td, main caption, h1, 
   const what = el.tagName + " '" + el.textContent.trim().slice(0, 40) + "'";
   const head = el.closest("thead");
   if (head && head.getBoundingClientRect().width <= 1) continue;  // visually hidden: cells carry the labels
-  if (style.display === "none" || style.visibility === "hidden" || r.width === 0 || r.height === 0) { problems.push("hidden " + what); continue; }
+  if (style.display === "none" || style.visibility === "hidden" || r.width === 0 || r.height === 0) {
+    if (el.textContent.trim() !== "") problems.push("hidden " + what);  // an empty cell may go
+    continue;
+  }
   if (r.right > width + 1 || r.left < -1) problems.push("outside the page " + what + " " + Math.round(r.left) + ".." + Math.round(r.right));
   if (el.scrollWidth > el.clientWidth + 1 && style.overflowX !== "visible") problems.push("cut " + what);
   let p = el.parentElement;

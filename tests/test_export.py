@@ -430,10 +430,10 @@ def test_dev_stdout_is_standard_output_and_a_terminal_gets_no_workbook(tmp_path:
 @pytest.mark.parametrize(
     ("existing", "fmt", "held"),
     [
-        ("xlsx", "json", "a workbook (xlsx)"),
+        ("xlsx", "json", "a workbook (xlsx) or another zip file"),
         ("json", "csv", "JSON"),
         ("jsonld", "json", "JSON-LD"),
-        ("csv", "xlsx", "text that is not JSON"),
+        ("csv", "xlsx", "text (CSV or other)"),
     ],
 )
 def test_a_file_of_another_format_is_not_replaced_without_force(
@@ -454,6 +454,25 @@ def test_a_file_of_another_format_is_not_replaced_without_force(
     assert target.read_bytes() != before
     # The same format is replaced as before.
     assert _export(record, "-f", fmt, "--out", str(target)).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "held"),
+    [
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "a PDF document"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary data"),
+        (b"<!DOCTYPE html>\n<html lang=en>", "HTML or XML"),
+    ],
+)
+def test_a_csv_export_does_not_replace_a_document_either(
+    tmp_path: Path, content: bytes, held: str
+) -> None:
+    target = tmp_path / "doc.out"
+    target.write_bytes(content)
+    refused = _export(str(ROOT / "registers"), "-f", "csv", "--out", str(target))
+    assert refused.exit_code == 2
+    assert f"the file holds {held}, not csv" in refused.stderr
+    assert target.read_bytes() == content
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv", "json", "jsonld"])

@@ -91,7 +91,9 @@ def test_hostile_names_are_escaped(tmp_path: Path) -> None:
         " (CRM Inc.)</td>"
     ) in html
     assert '<td data-label="Provider">Visma | Netvisor</td>' in html
-    assert '<td data-label="Purpose of the service">[x](javascript:alert(1)) &amp; *bold*</td>' in html
+    assert (
+        '<td data-label="Purpose of the service">[x](javascript:alert(1)) &amp; *bold*</td>' in html
+    )
     assert 'href="javascript' not in html
     md = (out / "privacy.en.md").read_text()
     assert "| \\<script\\>alert(1)\\</script\\> (CRM Inc.) |" in md
