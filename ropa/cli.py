@@ -811,7 +811,7 @@ def _side(value: str, folder: Path, repository: object) -> tuple[str, object]:
     from ropa.record import Record
     from ropa.validate import read
 
-    if Path(value).is_dir():
+    if Path(value).exists():  # a folder or a one-file record
         loaded = read(Path(value))
         label = value
     else:
@@ -856,8 +856,19 @@ def diff(
 
     try:
         repository = None
-        if not (Path(old).is_dir() and Path(new).is_dir()):
-            repository = Repository.find(path)
+        revisions = [side for side in (old, new) if not Path(side).exists()]
+        if revisions:
+            try:
+                repository = Repository.find(path)
+            except UsageError as exc:
+                if len(revisions) == 2:
+                    raise  # two revisions asked for: the repository is what is missing
+                # One side is a record on disk, the other neither that nor readable from git:
+                # most likely a mistyped folder, so name it.
+                raise UsageError(
+                    f"{revisions[0]!r}: no such file or folder, and no git revision can be read:"
+                    f" {exc}"
+                ) from None
         old_label, old_record = _side(old, path, repository)
         new_label, new_record = _side(new, path, repository)
     except UsageError as exc:

@@ -137,3 +137,16 @@ def test_review_of_a_record_with_errors_lists_the_problems(work: Path) -> None:
         "bad/customers.yaml:9:11 error ROPA010 'nonsense' is not one of: controller, processor\n"
     )
     assert "ropa: the record has errors; fix them, then list the reviews\n" in result.stderr
+
+
+def test_diff_names_a_side_that_is_neither_a_record_nor_a_revision(work: Path) -> None:
+    result = runner.invoke(app, ["diff", "good", "missing"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "ropa: error: 'missing': no such file or folder, and no git revision can be read: "
+    )
+    # A one-file record is a side too, as for every other command.
+    one = work / "one.yaml"
+    one.write_text("".join(p.read_text() for p in sorted((work / "good").glob("*.yaml"))))
+    assert runner.invoke(app, ["diff", "one.yaml", "good"]).exit_code == 0
+    assert runner.invoke(app, ["diff", "one.yaml", "changed"]).exit_code == 1
