@@ -139,8 +139,13 @@ def _machine(text: str) -> None:
     """Write a machine format (JSON, SARIF, CSV, Markdown, annotations) to stdout as UTF-8,
     whatever the console's encoding: a redirected Windows console (cp1252) would otherwise
     fail on the first "Ł", and a reader of the file expects UTF-8."""
+    _machine_bytes(text.encode("utf-8", "backslashreplace"))
+
+
+def _machine_bytes(content: bytes) -> None:
+    """Bytes of a machine format to standard output, as they are."""
     sys.stdout.flush()
-    sys.stdout.buffer.write(text.encode("utf-8", "backslashreplace"))
+    sys.stdout.buffer.write(content)
     sys.stdout.buffer.flush()
 
 
@@ -152,17 +157,15 @@ def _fail(message: str) -> typer.Exit:
 
 
 def _parse_date(value: str | None) -> datetime.date | None:
-    from ropa.dates import EARLIEST, LATEST, in_range
+    from ropa.dates import given_day
+    from ropa.errors import UsageError
 
     if value is None:
         return None
     try:
-        day = datetime.date.fromisoformat(value)
-    except ValueError:
-        raise _fail(f"--today {value!r} is not a date (YYYY-MM-DD)") from None
-    if not in_range(day):
-        raise _fail(f"--today {value!r} is outside {EARLIEST.isoformat()} to {LATEST.isoformat()}")
-    return day
+        return given_day(value, f"--today {value!r}")
+    except UsageError as exc:
+        raise _fail(str(exc)) from None
 
 
 @app.command(epilog=_exit_codes("validate"))
@@ -790,13 +793,6 @@ def _is_stdout(path: Path) -> bool:
     )
 
 
-def _machine_bytes(content: bytes) -> None:
-    """Bytes of a machine format to standard output, as they are."""
-    sys.stdout.flush()
-    sys.stdout.buffer.write(content)
-    sys.stdout.buffer.flush()
-
-
 class DiffFormat(str, enum.Enum):
     text = "text"
     md = "md"
@@ -1130,7 +1126,9 @@ def init(
     # in the future" by a pinned clock.
     files = scaffold.record_files(company.strip(), country, languages, default_today().isoformat())
     existing = [name for name in files if (folder / name).exists()]
-    foreign = [name for name in existing if not _written_by_init(folder / name, files[name])]
+    foreign = [
+        name for name in existing if not scaffold.written_by_init(folder / name, files[name])
+    ]
     if foreign:
         raise _fail(
             f"{', '.join(str(folder / n) for n in foreign)}: not written by ropa init, or edited"
@@ -1169,22 +1167,6 @@ def init(
     if kept:
         _info(f"{kept}\n")
     _info(f"next: ropa validate {shlex.quote(str(folder / 'registers'))}\n")
-
-
-def _written_by_init(path: Path, content: str) -> bool:
-    """Whether the file at `path` is as an earlier ropa init wrote it: a record file whose
-    fingerprint line still matches the lines above it (not edited since), or the schema
-    (recognised by its `$id`)."""
-    from ropa.scaffold import unchanged_since_init
-
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return False
-    if content.lstrip().startswith("{"):
-        marker = next(line for line in content.splitlines() if '"$id"' in line).strip()
-        return marker in text
-    return unchanged_since_init(text)
 
 
 @app.command(epilog=_exit_codes("schema"))

@@ -31,6 +31,23 @@ def in_range(day: datetime.date) -> bool:
     return EARLIEST <= day <= LATEST
 
 
+def given_day(value: str, what: str) -> datetime.date:
+    """A day given on the command line or in the environment (`what` names it, as
+    "--today '2026-13-01'"), checked like a record's dates.
+
+    Raises UsageError when it is no YYYY-MM-DD date or lies outside EARLIEST..LATEST.
+    """
+    from ropa.errors import UsageError
+
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{what} is not a date (YYYY-MM-DD)") from None
+    if not in_range(day):
+        raise UsageError(f"{what} is outside {EARLIEST.isoformat()} to {LATEST.isoformat()}")
+    return day
+
+
 def parse_date(value: object) -> datetime.date | None:
     """A record's YYYY-MM-DD string (or a date) as a date; None for anything else. The
     schema has already reported a malformed date; rules skip it."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shlex
+from pathlib import Path
 
 from ropa import resources
 
@@ -157,11 +158,19 @@ def fingerprinted(text: str) -> str:
     return f"{text}{FINGERPRINT}{_digest(text)}\n"
 
 
-def unchanged_since_init(text: str) -> bool:
-    """Whether `text` is a record file as `ropa init` wrote it, not edited since."""
+def written_by_init(path: Path, content: str) -> bool:
+    """Whether the file at `path`, where init would write `content`, is as an earlier
+    `ropa init` wrote it: a record file whose fingerprint line still matches the lines above
+    it (not edited since), or the schema (recognised by its `$id`)."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    if content.lstrip().startswith("{"):
+        marker = next(line for line in content.splitlines() if '"$id"' in line).strip()
+        return marker in text
     body, _, last = text.rstrip("\n").rpartition("\n")
-    body += "\n"
-    return last.startswith(FINGERPRINT) and last[len(FINGERPRINT) :] == _digest(body)
+    return last.startswith(FINGERPRINT) and last[len(FINGERPRINT) :] == _digest(body + "\n")
 
 
 def _digest(text: str) -> str:

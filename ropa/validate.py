@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ropa import countries, files, schema
-from ropa.dates import EARLIEST, LATEST, in_range
+from ropa.dates import given_day
 from ropa.errors import UsageError
 from ropa.files import CATALOGS
 from ropa.loader import (
@@ -79,14 +79,6 @@ def catalog_folder(path: Path) -> Path:
     if path == STDIN:
         return Path.cwd() / CATALOGS
     return (path if path.is_dir() else path.parent).absolute() / CATALOGS
-
-
-def load_record(
-    path: Path, composer: str | None = None, progress: Progress | None = None
-) -> tuple[list[str], list[Document], list[Problem]]:
-    """Load every file of the record; files that cannot be read become problems."""
-    loaded = read(path, composer, progress)
-    return loaded.names, loaded.documents, loaded.problems
 
 
 @dataclass
@@ -170,15 +162,7 @@ def today() -> datetime.date:
     """Today's date; ROPA_TODAY=YYYY-MM-DD fixes it for reproducible runs."""
     fixed = os.environ.get("ROPA_TODAY")
     if fixed:
-        try:
-            day = datetime.date.fromisoformat(fixed)
-        except ValueError:
-            raise UsageError(f"ROPA_TODAY={fixed!r} is not a date (YYYY-MM-DD)") from None
-        if not in_range(day):
-            raise UsageError(
-                f"ROPA_TODAY={fixed!r} is outside {EARLIEST.isoformat()} to {LATEST.isoformat()}"
-            )
-        return day
+        return given_day(fixed, f"ROPA_TODAY={fixed!r}")
     return datetime.date.today()
 
 

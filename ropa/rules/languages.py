@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from ropa import resources
-from ropa.locate import position
-from ropa.problem import Problem, Severity
+from ropa.problem import Severity
 from ropa.record import Place, Record
-from ropa.rules import REGISTRY, Context, Finding, rule
+from ropa.rules import Context, Finding, rule
 
 # A pattern is a path in a document with "*" for any list index; the flag says whether the
 # text may also be a plain string (a name used unchanged in every language).
@@ -383,20 +382,3 @@ def _shown(path: Any) -> str:
 def _quoted(msgids: tuple[str, ...]) -> str:
     shown = [repr(m if len(m) <= 60 else m[:57] + "...") for m in msgids[:SHOWN]]
     return ", ".join(shown) + (", ..." if len(msgids) > SHOWN else "")
-
-
-def language_problems(record: Record) -> list[Problem]:
-    """ROPA502 and ROPA503 alone, for a command that reads a record without validating it
-    (`ropa changelog` reads it from git)."""
-    found = []
-    for rule_id, findings in (("ROPA502", _unknown), ("ROPA503", _uncatalogued)):
-        severity = REGISTRY[rule_id].severity
-        for finding in findings(record):
-            line, column = position(finding.place.doc.root, finding.place.path)
-            found.append(
-                Problem(
-                    finding.place.doc.name, line, column, severity, rule_id, finding.message,
-                    finding.place.path,
-                )
-            )  # fmt: skip
-    return sorted(found)
