@@ -56,6 +56,10 @@ EXIT_CODES: dict[str, tuple[str, str]] = {
     "review": ("nothing overdue", "a review is overdue, or the record has errors"),
     "changelog": ("the change log written", "the record at HEAD has errors"),
     "init": ("the record written", "-"),
+    "import": (
+        "the record written and valid, every cell understood",
+        "the record written, with findings to fix or cells not understood",
+    ),
     "schema": ("the schema printed", "-"),
     "rules": ("the rules printed", "-"),
 }
@@ -644,6 +648,14 @@ def export(
         bool,
         typer.Option("--force", help="Replace an existing file even if it holds another format."),
     ] = False,
+    record_sheet: Annotated[
+        bool,
+        typer.Option(
+            "--record-sheet/--no-record-sheet",
+            help="xlsx: add the record sheet, every value of the record a row, which ropa"
+            " import reads back (internal notes are never written).",
+        ),
+    ] = True,
     base_iri: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
@@ -692,7 +704,8 @@ def export(
             if output_format is ExportFormat.csv:
                 content = exporting.to_csv(tables.controller_sheet(), bom)
             else:
-                content = exporting.to_xlsx(tables.workbook_sheets(), exporting.created(record))
+                sheets = tables.workbook_sheets(record_sheet)
+                content = exporting.to_xlsx(sheets, exporting.created(record))
         if out is None:
             out = Path(f"ropa-record.{output_format.value}")
         if _is_stdout(out):
@@ -1167,6 +1180,145 @@ def init(
     if kept:
         _info(f"{kept}\n")
     _info(f"next: ropa validate {shlex.quote(str(folder / 'registers'))}\n")
+
+
+# The report `ropa import` writes beside the record's files (ropa reads only .yaml files).
+IMPORT_REPORT = "import-report"
+
+
+@app.command(name="import", epilog=_exit_codes("import"))
+def import_record(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="The spreadsheet: a workbook (.xlsx) from ropa export, the ICO's or the"
+            " CNIL's template, or any workbook or CSV file with a --mapping."
+        ),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="The folder to write the record's YAML files into."),
+    ] = Path("registers"),
+    mapping: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--mapping",
+            "-m",
+            help="A YAML file naming the field each column holds (--print-mapping drafts one).",
+        ),
+    ] = None,
+    print_mapping: Annotated[
+        bool,
+        typer.Option(
+            "--print-mapping",
+            help="Print a draft mapping for the source's columns, and write nothing.",
+        ),
+    ] = False,
+    lang: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--lang",
+            help="The language of the source's texts (default: the language of its headers).",
+        ),
+    ] = None,
+    encoding: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--encoding", help="A CSV file's encoding (default: UTF-8)."),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace YAML files of the same names in --out."),
+    ] = False,
+) -> None:
+    """Import a record of processing activities kept in a spreadsheet.
+
+    Writes the record's YAML files into --out with a comment on every value that was
+    guessed or kept as text, naming its cell, and import-report.txt and .json listing every
+    cell and where it went; then validates the record and prints what remains to fill in.
+    """
+    from ropa import reporters
+    from ropa.errors import UsageError
+    from ropa.importing import tables
+    from ropa.importing.core import import_source, write_yaml
+    from ropa.loader import LoadError, load_text
+    from ropa.validate import Loaded, catalog_folder, check, display_name
+    from ropa.writer import Output, write_all
+
+    progress = _progress()
+    try:
+        plan = tables.read_mapping(mapping) if mapping is not None else None
+        if print_mapping:
+            progress.close()
+            _machine(tables.draft_mapping(source, encoding, lang))
+            return
+        try:
+            imported = import_source(source, encoding, plan, lang, progress)
+        finally:
+            progress.close()
+        header = [
+            f"Imported from {source.name} by ropa import; {IMPORT_REPORT}.txt lists every"
+            " cell and where it went."
+        ]
+        texts = write_yaml(imported, header)
+        names = [name for name, _text in texts]
+        _check_import_folder(out, names, force)
+        loaded = Loaded()
+        for name, text in texts:
+            loaded.names.append(display_name(out / name))
+            try:
+                loaded.documents.append(load_text(text, loaded.names[-1]))
+            except LoadError as exc:  # cannot happen: write_yaml read each file back
+                loaded.problems.append(exc.problem)
+        result = check(loaded, catalog_folder(out))
+        report = imported.report
+        report.files = names
+        report.findings = [
+            {"file": p.file, "line": p.line, "column": p.column, "severity": str(p.severity),
+             "rule": p.rule, "message": p.message}
+            for p in result.problems
+        ]  # fmt: skip
+        outputs = [Output(name, text.encode("utf-8")) for name, text in texts]
+        outputs += [
+            Output(f"{IMPORT_REPORT}.txt", report.text().encode("utf-8")),
+            Output(f"{IMPORT_REPORT}.json", report.as_json().encode("utf-8")),
+        ]
+        written = write_all(outputs, out)
+    except UsageError as exc:
+        raise _fail(str(exc)) from None
+    sys.stdout.write(report.summary())
+    sys.stdout.write(reporters.text(result))
+    _info(f"wrote {len(written)} files to {out}\n")
+    errors, warnings = result.errors, result.warnings
+    _info(
+        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+        " in the imported record; next: fill in what is missing, then ropa validate"
+        f" {shlex.quote(str(out))}\n"
+    )
+    raise typer.Exit(1 if errors or report.not_understood else 0)
+
+
+def _check_import_folder(out: Path, names: list[str], force: bool) -> None:
+    """Refuse a folder that holds a record of its own: YAML files the import would not
+    replace (the two records would be read as one), or, without --force, files it would."""
+    from ropa.errors import UsageError
+
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise UsageError(f"--out {out}: not a folder")
+    present = sorted(
+        p.name for p in out.iterdir() if p.suffix.lower() in (".yaml", ".yml") and p.is_file()
+    )
+    foreign = [name for name in present if name not in names]
+    if foreign:
+        raise UsageError(
+            f"--out {out}: holds {', '.join(foreign)}, which this import would not replace;"
+            " import into a new folder"
+        )
+    if present and not force:
+        raise UsageError(
+            f"--out {out}: {', '.join(present)} already exist; use --force to replace them"
+        )
 
 
 @app.command(epilog=_exit_codes("schema"))

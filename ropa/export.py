@@ -15,6 +15,7 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
+from ropa import fieldsheet
 from ropa.countries import CountryData
 from ropa.notice.wording import RIGHTS, Wording
 from ropa.record import Entity, Record
@@ -30,11 +31,12 @@ MAX_CELL_CHARS = 32_767
 
 @dataclass(frozen=True)
 class Sheet:
-    """A table: a title, a header row and data rows of strings."""
+    """A table: a title, a header row and data rows of strings (the record sheet's values
+    are also numbers and true/false, kept as such in the workbook)."""
 
     title: str
     header: list[str]
-    rows: list[list[str]]
+    rows: list[list[Any]]
     widths: list[int]
     # The headers of columns that hold dates (YYYY-MM-DD): date cells in the workbook.
     dates: frozenset[str] = frozenset()
@@ -387,10 +389,22 @@ class Export:
             self.transfers_sheet(),
         ]
 
-    def workbook_sheets(self) -> list[Sheet]:
-        """`sheets()` with every value fitted to Excel's cell limit: a longer value goes on
-        in extra columns headed "<column>, part 2", "part 3"... in the export's language."""
-        return [fit_cells(sheet, self._part_header) for sheet in self.sheets()]
+    def record_sheet(self) -> Sheet:
+        """The whole record, a row per value (`ropa.fieldsheet`): what `ropa import` rebuilds
+        the record from, and what a reader can look any field up in."""
+        _ = self._
+        rows = [
+            [field, value]
+            for field, value in fieldsheet.flatten(fieldsheet.merged(self.record.documents))
+        ]
+        return Sheet(_("Record data"), [_("Field"), _("Value")], rows, [64, 90])
+
+    def workbook_sheets(self, record_sheet: bool = True) -> list[Sheet]:
+        """`sheets()`, and the record sheet unless `record_sheet` is false, with every value
+        fitted to Excel's cell limit: a longer value goes on in extra columns headed
+        "<column>, part 2", "part 3"... in the export's language."""
+        sheets = [*self.sheets(), self.record_sheet()] if record_sheet else self.sheets()
+        return [fit_cells(sheet, self._part_header) for sheet in sheets]
 
     def _part_header(self, column: str, part: int) -> str:
         return self._("%(column)s, part %(part)d") % {"column": column, "part": part}
@@ -400,10 +414,12 @@ def _utf16_length(text: str) -> int:
     return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
 
 
-def cell_parts(value: str, limit: int = MAX_CELL_CHARS) -> list[str]:
-    """`value` cut into parts of at most `limit` UTF-16 code units that join back into it
+def cell_parts(value: Any, limit: int = MAX_CELL_CHARS) -> list[Any]:
+    """`value` (a number or true/false: as it is) cut into parts of at most `limit` UTF-16 code units that join back into it
     exactly: each cut after the last line break that fits, else after the last space, else
     at the limit (never inside a surrogate pair)."""
+    if not isinstance(value, str):
+        return [value]
     parts: list[str] = []
     while _utf16_length(value) > limit:
         end = limit
@@ -470,14 +486,15 @@ LINE_POINTS = 15
 MAX_ROW_POINTS = 409
 
 
-def _row_height(row: list[str], widths: list[int], per_width: float = 1.2) -> float:
+def _row_height(row: list[Any], widths: list[int], per_width: float = 1.2) -> float:
     """The height in points that shows every line of the row's wrapped cells: a column of
     width w holds about 1.2 w characters of ordinary text a line (`per_width`; bold header
     text is wider, and other fonts than Calibri too)."""
     lines = 1
     for value, width in zip(row, widths, strict=False):
         per_line = max(1, int(width * per_width))
-        lines = max(lines, sum(max(1, -(-len(line) // per_line)) for line in value.split("\n")))
+        text = value if isinstance(value, str) else ""
+        lines = max(lines, sum(max(1, -(-len(line) // per_line)) for line in text.split("\n")))
     return float(min(MAX_ROW_POINTS, lines * LINE_POINTS))
 
 
@@ -510,10 +527,12 @@ def to_xlsx(sheets: list[Sheet], created: str) -> bytes:
         for number, row in enumerate(sheet.rows, start=2):
             for column, value in enumerate(row, start=1):
                 cell = ws.cell(row=number, column=column)
-                day = _date(value) if column in dated else None
+                day = _date(value) if column in dated and isinstance(value, str) else None
                 if day is not None:
                     cell.value = day
                     cell.number_format = "yyyy-mm-dd"
+                elif not isinstance(value, str):
+                    cell.value = value  # a number, true/false, or None: no cell at all
                 else:
                     # Assigning a string that starts with "=" makes openpyxl write a formula;
                     # a string cell with Excel's quote prefix shows the text and never

@@ -64,7 +64,10 @@ def test_sheets_and_headers(workbook: openpyxl.Workbook) -> None:
         "Processor record",
         "Processors",
         "Transfers",
+        "Record data",
     ]
+    assert [c.value for c in workbook["Record data"][1]] == ["Field", "Value"]
+    assert [c.value for c in workbook["Record data"][2]] == ["controller.name", "Askele Ab"]
     controller = workbook["Controller record"]
     assert [c.value for c in controller[1]] == ICO_COLUMNS
     assert [c.value for c in workbook["Processor record"][1]] == [
