@@ -49,7 +49,8 @@ EXIT_CODES: dict[str, tuple[str, str]] = {
     ),
     "processors": (
         "the list printed",
-        "the record has errors, or a transfer lacks its safeguard with --fail-on-missing-safeguard",
+        "the record's files or schema have errors (rule findings are listed, not fatal), or a"
+        " transfer lacks its safeguard with --fail-on-missing-safeguard",
     ),
     "export": ("the file written", "the record has errors"),
     "diff": ("no material change", "material changes"),
@@ -1240,10 +1241,13 @@ def import_record(
     from ropa.errors import UsageError
     from ropa.importing import tables
     from ropa.importing.core import import_source, write_yaml
-    from ropa.loader import LoadError, load_text
+    from ropa.importing.yamlout import WriteError
+    from ropa.text import one_line
     from ropa.validate import Loaded, catalog_folder, check, display_name
     from ropa.writer import Output, write_all
 
+    if lang is not None and not _language_code(lang):
+        raise _fail(f"--lang {lang!r}: not a language code (such as en, sv, fi, fr)")
     progress = _progress()
     try:
         plan = tables.read_mapping(mapping) if mapping is not None else None
@@ -1256,69 +1260,100 @@ def import_record(
         finally:
             progress.close()
         header = [
-            f"Imported from {source.name} by ropa import; {IMPORT_REPORT}.txt lists every"
+            f"Imported from {one_line(source.name)} by ropa import; {IMPORT_REPORT}.txt lists every"
             " cell and where it went."
-        ]
-        texts = write_yaml(imported, header)
-        names = [name for name, _text in texts]
-        _check_import_folder(out, names, force)
-        loaded = Loaded()
-        for name, text in texts:
-            loaded.names.append(display_name(out / name))
-            try:
-                loaded.documents.append(load_text(text, loaded.names[-1]))
-            except LoadError as exc:  # cannot happen: write_yaml read each file back
-                loaded.problems.append(exc.problem)
+        ]  # the first line is how --force knows the file (importing.core.written_by_import)
+        try:
+            texts = write_yaml(imported, header, lambda name: display_name(out / name))
+        except WriteError as exc:  # a bug, never a traceback: nothing is written
+            raise UsageError(f"internal error, please report it: {exc}") from None
+        names = [name for name, _text, _doc in texts]
+        stale = _check_import_folder(out, names, force)
+        # Validated as written (write_yaml read each file back with the record's loader).
+        loaded = Loaded(names=[doc.name for _n, _t, doc in texts],
+                        documents=[doc for _n, _t, doc in texts])  # fmt: skip
         result = check(loaded, catalog_folder(out))
         report = imported.report
+        if imported.exact and not result.errors:
+            from ropa.importing.core import edited_cells
+
+            edited_cells(source, loaded.documents, report.language, result.today, report)
         report.files = names
         report.findings = [
             {"file": p.file, "line": p.line, "column": p.column, "severity": str(p.severity),
              "rule": p.rule, "message": p.message}
             for p in result.problems
         ]  # fmt: skip
-        outputs = [Output(name, text.encode("utf-8")) for name, text in texts]
+        outputs = [Output(name, text.encode("utf-8")) for name, text, _doc in texts]
         outputs += [
             Output(f"{IMPORT_REPORT}.txt", report.text().encode("utf-8")),
             Output(f"{IMPORT_REPORT}.json", report.as_json().encode("utf-8")),
         ]
         written = write_all(outputs, out)
+        for old in stale:  # an earlier import's files this one does not write (--force)
+            old.unlink()
     except UsageError as exc:
         raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"{exc.filename}: {exc.strerror}") from None
     sys.stdout.write(report.summary())
     sys.stdout.write(reporters.text(result))
     _info(f"wrote {len(written)} files to {out}\n")
+    _info("".join(f"removed {old}, written by an earlier import\n" for old in stale))
     errors, warnings = result.errors, result.warnings
-    _info(
-        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
-        " in the imported record; next: fill in what is missing, then ropa validate"
-        f" {shlex.quote(str(out))}\n"
-    )
+    counts = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    folder = shlex.quote(str(out))
+    if errors:
+        _info(f"{counts} in the imported record; next: fill in what is missing, then ropa"
+              f" validate {folder}\n")  # fmt: skip
+    else:
+        _info(f"{counts} in the imported record; next: review the comments, then ropa render"
+              f" {folder}\n")  # fmt: skip
     raise typer.Exit(1 if errors or report.not_understood else 0)
 
 
-def _check_import_folder(out: Path, names: list[str], force: bool) -> None:
-    """Refuse a folder that holds a record of its own: YAML files the import would not
-    replace (the two records would be read as one), or, without --force, files it would."""
+def _language_code(value: str) -> bool:
+    """Whether `value` is a language CLDR knows (en, sv, fi, fr, de...)."""
+    import re
+
+    from babel import Locale, UnknownLocaleError
+
+    if not re.fullmatch(r"[a-z]{2,3}", value):
+        return False
+    try:
+        Locale.parse(value)
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
+
+
+def _check_import_folder(out: Path, names: list[str], force: bool) -> list[Path]:
+    """Refuse a folder that holds a record of its own: YAML files that no import wrote (the
+    two records would be read as one), or, without --force, files an earlier import wrote.
+    With --force, returns the earlier import's files this import does not write (a register
+    renamed since), to remove once the new files are in place."""
     from ropa.errors import UsageError
+    from ropa.importing.core import written_by_import
 
     if not out.exists():
-        return
+        return []
     if not out.is_dir():
         raise UsageError(f"--out {out}: not a folder")
     present = sorted(
-        p.name for p in out.iterdir() if p.suffix.lower() in (".yaml", ".yml") and p.is_file()
+        p for p in out.iterdir() if p.suffix.lower() in (".yaml", ".yml") and p.is_file()
     )
-    foreign = [name for name in present if name not in names]
+    foreign = [p.name for p in present if not written_by_import(p)]
     if foreign:
         raise UsageError(
-            f"--out {out}: holds {', '.join(foreign)}, which this import would not replace;"
-            " import into a new folder"
+            f"--out {out}: holds {', '.join(foreign)}, which no import wrote; import into a new"
+            " folder (ropa import never replaces a file of your own, not even with --force)"
         )
     if present and not force:
         raise UsageError(
-            f"--out {out}: {', '.join(present)} already exist; use --force to replace them"
+            f"--out {out}: {', '.join(p.name for p in present)} already exist (an earlier"
+            " import); use --force to replace them"
         )
+    return [p for p in present if p.name not in names]
 
 
 @app.command(epilog=_exit_codes("schema"))

@@ -411,15 +411,16 @@ class Export:
 
 
 def _utf16_length(text: str) -> int:
-    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+    """The length Excel counts: UTF-16 code units (a character beyond U+FFFF is two)."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def cell_parts(value: Any, limit: int = MAX_CELL_CHARS) -> list[Any]:
     """`value` (a number or true/false: as it is) cut into parts of at most `limit` UTF-16 code units that join back into it
     exactly: each cut after the last line break that fits, else after the last space, else
     at the limit (never inside a surrogate pair)."""
-    if not isinstance(value, str):
-        return [value]
+    if not isinstance(value, str) or len(value) * 2 <= limit:
+        return [value]  # no text of this length can be over the limit in UTF-16
     parts: list[str] = []
     while _utf16_length(value) > limit:
         end = limit
@@ -459,7 +460,7 @@ def _upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _sheet_title(title: str, taken: list[str]) -> str:
+def sheet_title(title: str, taken: list[str]) -> str:
     """A worksheet name Excel accepts: none of : \\ / ? * [ ] (a translated title may have
     them, "Doorgiften naar derde landen/internationale organisaties"), at most 31
     characters, and unique in the workbook (Excel compares names case-insensitively)."""
@@ -504,67 +505,114 @@ def _neutral(value: str) -> bool:
 
 def to_xlsx(sheets: list[Sheet], created: str) -> bytes:
     """A workbook with a frozen, filtered header row, set widths, wrapped text, rows tall
-    enough for it, and dates as date cells."""
+    enough for it, and dates as date cells.
+
+    Written in openpyxl's write-only mode: each row goes to the file as it is appended, so
+    memory and time grow with the cells written, not with the cell objects a normal
+    workbook keeps until it is saved (the record sheet alone has a row per value)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
-    book = Workbook()
-    book.remove(book.active)
+    book = Workbook(write_only=True)
     stamp = datetime.datetime.fromisoformat(created)
     book.properties.created = stamp
     book.properties.modified = stamp
     book.properties.creator = "ropa"
     wrap = Alignment(wrap_text=True, vertical="top")
+    bold = Font(name="Calibri", size=11, bold=True)
+    taken: list[str] = []
+    # Each kind of cell's style, made once: assigning a style object to every cell would
+    # hash it each time (a third of the time of a large workbook).
+    styles: dict[str, Any] = {}
     for sheet in sheets:
-        ws = book.create_sheet(_sheet_title(sheet.title, book.sheetnames))
-        ws.append(sheet.header)
-        for cell in ws[1]:
-            cell.font = Font(name="Calibri", size=11, bold=True)
-            cell.alignment = wrap
+        taken.append(sheet_title(sheet.title, taken))
+        ws = book.create_sheet(taken[-1])
+        if not styles:
+            styles = _cell_styles(ws, wrap, bold)
+        # What the sheet's XML holds before its rows is set before the first row.
+        for column, width in enumerate(sheet.widths, start=1):
+            ws.column_dimensions[get_column_letter(column)].width = width
+        ws.freeze_panes = "A2"
+        # On paper: A4 landscape, the header row on every page, and the first columns (which
+        # register, which purpose) on every page a wide row is printed across.
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+        ws.print_title_rows = "1:1"
+        ws.print_title_cols = "A:B" if len(sheet.header) > 8 else "A:A"
+        last = get_column_letter(len(sheet.header))
+        ws.auto_filter.ref = f"A1:{last}{len(sheet.rows) + 1}"
+        ws.row_dimensions[1].height = _row_height(sheet.header, sheet.widths, per_width=0.9)
+        header = []
+        for title in sheet.header:
+            cell = WriteOnlyCell(ws, value=title)
+            cell.data_type = "s"
+            cell._style = copy.copy(styles["header"])
+            header.append(cell)
+        ws.append(header)
         dated = {i for i, title in enumerate(sheet.header, start=1) if title in sheet.dates}
-        # Row numbers are counted here: openpyxl's max_row scans every cell of the sheet.
         for number, row in enumerate(sheet.rows, start=2):
+            cells = []
             for column, value in enumerate(row, start=1):
-                cell = ws.cell(row=number, column=column)
                 day = _date(value) if column in dated and isinstance(value, str) else None
                 if day is not None:
-                    cell.value = day
-                    cell.number_format = "yyyy-mm-dd"
+                    cell = WriteOnlyCell(ws, value=day)
+                    kind = "date"
                 elif not isinstance(value, str):
-                    cell.value = value  # a number, true/false, or None: no cell at all
+                    cell = WriteOnlyCell(ws, value=value)  # a number, true/false, or None
+                    kind = "text"
                 else:
                     # Assigning a string that starts with "=" makes openpyxl write a formula;
                     # a string cell with Excel's quote prefix shows the text and never
                     # evaluates it.
-                    cell.value = value
+                    cell = WriteOnlyCell(ws, value=value)
                     cell.data_type = "s"
-                    if _neutral(value):
-                        cell.quotePrefix = True
-                cell.alignment = wrap
+                    kind = "quoted" if _neutral(value) else "text"
+                cell._style = copy.copy(styles[kind])
+                cells.append(cell)
             # Excel and LibreOffice do not grow a row for wrapped text they did not lay out
-            # themselves: printed, such rows would overlap.
+            # themselves: printed, such rows would overlap. The height is read as the row
+            # is written, and then dropped.
             ws.row_dimensions[number].height = _row_height(row, sheet.widths)
-        ws.row_dimensions[1].height = _row_height(sheet.header, sheet.widths, per_width=0.9)
-        # On paper: A4 landscape, the header row on every page, and the first columns (which
-        # register, which purpose) on every page a wide row is printed across.
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.print_title_rows = "1:1"
-        ws.print_title_cols = "A:B" if len(sheet.header) > 8 else "A:A"
-        for column, width in enumerate(sheet.widths, start=1):
-            ws.column_dimensions[get_column_letter(column)].width = width
-        ws.freeze_panes = "A2"
-        last = get_column_letter(len(sheet.header))
-        ws.auto_filter.ref = f"A1:{last}{len(sheet.rows) + 1}"
+            ws.append(cells)
+            del ws.row_dimensions[number]
     buffer = io.BytesIO()
     book.save(buffer)
-    return _fixed_zip(buffer.getvalue(), created)
+    used = {
+        f"xl/worksheets/sheet{number}.xml": f"A1:{get_column_letter(len(sheet.header))}"
+        f"{len(sheet.rows) + 1}"
+        for number, sheet in enumerate(sheets, start=1)
+    }
+    return _fixed_zip(buffer.getvalue(), created, used)
 
 
-def _fixed_zip(data: bytes, created: str) -> bytes:
+def _cell_styles(ws: Any, wrap: Any, bold: Any) -> dict[str, Any]:
+    """The style arrays of the workbook's kinds of cell: header (bold), text, quoted text
+    (Excel's quote prefix) and date, all wrapped and aligned to the top."""
+    from openpyxl.cell import WriteOnlyCell
+
+    found = {}
+    for kind in ("header", "text", "quoted", "date"):
+        cell = WriteOnlyCell(ws)
+        cell.alignment = wrap
+        if kind == "header":
+            cell.font = bold
+        elif kind == "quoted":
+            cell.quotePrefix = True
+        elif kind == "date":
+            cell.number_format = "yyyy-mm-dd"
+        found[kind] = cell._style
+    return found
+
+
+def _fixed_zip(data: bytes, created: str, used: dict[str, str] | None = None) -> bytes:
     """Rewrite the zip with fixed entry times, and the document's own timestamps (openpyxl
-    stamps `modified` with the clock when saving), so the same workbook gives the same bytes."""
+    stamps `modified` with the clock when saving), so the same workbook gives the same bytes.
+    `used` gives each sheet's used range (`xl/worksheets/sheet1.xml` -> `A1:V21`): written
+    in write-only mode a sheet does not state it, and a reader (openpyxl's read-only mode,
+    `ropa import`) would otherwise read the whole sheet once just to find its size."""
     import re
 
     stamp = f"{created}Z".encode()
@@ -579,6 +627,9 @@ def _fixed_zip(data: bytes, created: str) -> bytes:
                     rb"\g<1>" + stamp + rb"\g<2>",
                     content,
                 )
+            elif used and info.filename in used and b"<dimension " not in content[:4096]:
+                dimension = f'<dimension ref="{used[info.filename]}" />'.encode()
+                content = content.replace(b"</sheetPr>", b"</sheetPr>" + dimension, 1)
             fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16

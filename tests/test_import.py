@@ -158,6 +158,30 @@ def test_record_sheet_edits_are_imported(tmp_path: Path) -> None:
                      "how": "copied", "field": "registers[recruitment].owner", "note": ""}  # fmt: skip
 
 
+def test_edits_on_the_article_30_sheets_are_reported(tmp_path: Path) -> None:
+    """The Article 30 sheets are made from the record sheet: a cell changed or emptied there
+    after the export is named, since the import does not take it."""
+    workbook, imported = tmp_path / "askele.xlsx", tmp_path / "imported"
+    run("export", str(ROOT / "registers"), "--out", str(workbook), "--lang", "en")
+    book = openpyxl.load_workbook(workbook)
+    book["Controller record"]["B3"] = "Invoicing (edited)"
+    book["Controller record"]["J4"] = None
+    book.save(workbook)
+    result = run("import", str(workbook), "--out", str(imported))
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stdout.splitlines() if " ignored " in line]
+    assert lines == [
+        "'Controller record'!B3 ignored 'Invoicing (edited)' (differs from the record sheet's"
+        " 'Invoicing'; this sheet is made from the record sheet and not read: an edit here is"
+        " not imported, make it on the record sheet)",
+        "'Controller record'!J4 ignored (differs from the record sheet's 'Personal data"
+        " processed to fulfil our contractual obligation…'; this sheet is made from the record"
+        " sheet and not read: an edit here is not imported, make it on the record sheet)",
+    ]
+    # The record itself is the record sheet's, untouched by the edit.
+    assert load(imported, "customers.yaml") == load(ROOT / "registers", "customers.yaml")
+
+
 def test_record_sheet_bad_rows(tmp_path: Path) -> None:
     """A formula, a path that is no field path and a control character are reported with
     their cells and left out; the import exits 1."""
@@ -204,10 +228,12 @@ def test_ico_workbook(tmp_path: Path) -> None:
         ("vaccination-reminders", [{"basis": "consent"}]),
     ]
     assert [s["name"]["en"] for s in care["data_subjects"]] == ["Pet owners", "Emergency contacts"]
+    # Each row's retention applies to the row's purpose.
     assert care["retention"] == [
-        {"period": 7, "unit": "years", "after": "last_activity"},
-        {"until": "consent_withdrawn"},
-    ]
+        {"applies_to": {"en": "Appointments and treatment"}, "period": 7, "unit": "years",
+         "after": "last_activity"},
+        {"applies_to": {"en": "Vaccination reminders"}, "until": "consent_withdrawn"},
+    ]  # fmt: skip
     assert care["automated_decisions"] == {"used": False}
     assert [(m["kind"], m["description"]["en"]) for m in care["security_measures"]] == [
         ("access_control", "Role-based access to the practice system"),
@@ -410,10 +436,20 @@ def test_seed_processor_table(tmp_path: Path) -> None:
 # --- bad input ---------------------------------------------------------------------------
 
 
+def zip_bytes() -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("hello.txt", "hello")
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     ("content", "name", "message"),
     [
-        (b"not a workbook at all", "x.xlsx", "x.xlsx: not a workbook (.xlsx) ropa can read"),
+        (b"not a workbook at all", "x.xlsx", "x.xlsx: not a workbook (.xlsx): an .xlsx file is a zip archive, and this is not one"),
+        (zip_bytes(), "other.xlsx", "other.xlsx: a zip archive, but not a workbook (.xlsx) ropa can read"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old.xls", "an Excel 97-2003 workbook (.xls); save it as .xlsx"),
         (b"a,b\n\xe9,1\n", "latin.csv", "latin.csv:2: not UTF-8 (byte 0xe9)"),
         (b"x\x00y", "bin.csv", "bin.csv: binary data"),
@@ -464,18 +500,28 @@ def test_formula_injection_stays_text(tmp_path: Path) -> None:
 
 
 def test_out_folder_with_another_record(tmp_path: Path) -> None:
+    """A folder holding YAML of its own is refused, --force or not; an earlier import's
+    files are replaced with --force, and those it no longer writes are removed."""
     source = ico_workbook(tmp_path / "ico.xlsx")
     out = tmp_path / "record"
     out.mkdir()
-    (out / "mine.yaml").write_text("controller: {}\n", encoding="utf-8")
-    result = run("import", str(source), "--out", str(out))
-    assert result.exit_code == 2
-    assert "holds mine.yaml, which this import would not replace" in result.stderr
-    os.remove(out / "mine.yaml")
+    (out / "staff.yaml").write_text("controller: {}\n", encoding="utf-8")
+    for force in ([], ["--force"]):
+        result = run("import", str(source), "--out", str(out), *force)
+        assert result.exit_code == 2
+        assert "holds staff.yaml, which no import wrote; import into a new folder" in result.stderr
+    os.remove(out / "staff.yaml")
     assert run("import", str(source), "--out", str(out)).exit_code == 1
     again = run("import", str(source), "--out", str(out))
-    assert again.exit_code == 2 and "already exist; use --force" in again.stderr
-    assert run("import", str(source), "--out", str(out), "--force").exit_code == 1
+    assert again.exit_code == 2 and "already exist (an earlier import); use --force" in again.stderr
+    (out / "old-register.yaml").write_text(
+        "# Imported from ico.xlsx by ropa import; import-report.txt lists every cell\n"
+        "registers: []\n", encoding="utf-8")  # fmt: skip
+    forced = run("import", str(source), "--out", str(out), "--force")
+    assert forced.exit_code == 1
+    assert f"removed {out / 'old-register.yaml'}, written by an earlier import" in forced.stderr
+    assert not (out / "old-register.yaml").exists()
+    assert (out / "staff.yaml").exists()
 
 
 def test_many_rows_stream(tmp_path: Path) -> None:
@@ -497,3 +543,177 @@ def test_many_rows_stream(tmp_path: Path) -> None:
         "500-function-499.yaml",
     )
     shutil.rmtree(out)
+
+
+def test_a_dental_clinic_s_csv(tmp_path: Path) -> None:
+    """A clinic's own layout, mapped: every cell is accounted for; a vendor on a row under a
+    merged register cell gets the row's countries and safeguard; values the register holds
+    once keep the first row's, and a row that differs is kept as text, named; the parts of a
+    cell ropa recognises are taken and the rest kept."""
+    source = tmp_path / "clinic.csv"
+    source.write_text(
+        "Activity,Purpose,Basis,Vendor,Where,Safeguard,DPIA,Rights,Kept,Comment\n"
+        'Patient care,Treatment,"Art. 6(1)(c) – Patientdatalagen (2008:355)",'
+        '"Journalia, Journalia AB",Sverige (servrar i Stockholm),,Yes,'
+        '"Access, rectification, erasure",10 år efter sista journalanteckningen,x\n'
+        ',Booking,Avtal,"BookSmile, BookSmile Inc.",USA,EU:s standardavtalsklausuler (modul 2),'
+        'No,"Access, rectification, erasure",tills samtycket återkallas,\n'
+        "Marketing,Newsletter,Samtycke,,Globalt,,,,24 månader efter senaste besöket,\n"
+        "Staff,Payroll,Rättslig förpliktelse,Fortnox Lön, Fortnox AB,Sverige,,,,,\n",
+        encoding="utf-8",
+    )
+    mapping = tmp_path / "mapping.yaml"
+    fields = ["register", "purpose", "legal_basis", "processors", "third_countries",
+              "transfer_safeguards", "dpia_required", "rights", "retention", None]  # fmt: skip
+    headers = source.read_text(encoding="utf-8").splitlines()[0].split(",")
+    mapping.write_text(yaml.safe_dump({"language": "sv", "columns": [
+        {"header": h, "field": f} for h, f in zip(headers, fields, strict=True)]}),
+        encoding="utf-8")  # fmt: skip
+    out = tmp_path / "record"
+    result = run("import", str(source), "--mapping", str(mapping), "--out", str(out))
+    assert result.exit_code == 1, result.output
+    # Every non-empty cell of the file has an entry in the report.
+    import csv
+
+    with source.open(encoding="utf-8", newline="") as handle:
+        expected = {f"clinic.csv!{chr(64 + c)}{r}" for r, row in enumerate(csv.reader(handle), 1)
+                    for c, value in enumerate(row, 1) if value.strip()}  # fmt: skip
+    assert {entry["cell"] for entry in report(out)["cells"]} == expected
+    found = cells(out)
+    # A comma inside an unquoted value shifts the row: it is refused, not misread.
+    assert found["clinic.csv!A5"]["note"] == (
+        "the row has 11 fields, the header 10: a comma in a value without quotes?"
+    )
+    assert found["clinic.csv!J2"] == {"cell": "clinic.csv!J2", "value": "x", "how": "ignored",
+                                      "field": "", "note": "in a column the mapping leaves out"}  # fmt: skip
+    processors = load(out, "processors.yaml")["processors"]
+    booksmile = next(p for p in processors if p["system"] == "BookSmile")
+    assert booksmile["legal_entity"] == "BookSmile Inc."
+    assert booksmile["countries"] == ["US"]
+    assert booksmile["transfers"] == [{"country": "US", "mechanism": "scc_m2"}]
+    journalia = next(p for p in processors if p["system"] == "Journalia")
+    assert journalia["countries"] == ["SE"]
+    text = (out / "processors.yaml").read_text(encoding="utf-8")
+    assert (
+        "# clinic.csv!E2: guessed: SE (the row's one processor); left out: 'servrar i Stockholm'"
+        in text
+    )
+    care = load(out, "1-patient-care.yaml")["registers"][0]
+    assert care["dpia"] == {"required": True}
+    assert "DPIA required (clinic.csv!G3): No" in care["internal_note"]
+    assert found["clinic.csv!G3"]["note"] == "differs from clinic.csv!G2, which is kept"
+    treatment = care["purposes"][0]
+    assert treatment["legal_bases"] == [{"basis": "legal_obligation"}]
+    assert treatment["internal_note"] == (
+        "Legal basis (clinic.csv!C2): Art. 6(1)(c) – Patientdatalagen (2008:355)"
+    )
+    assert care["retention"] == [
+        {"applies_to": {"sv": "Treatment"}, "period": 10, "unit": "years", "after": "event",
+         "event": {"sv": "sista journalanteckningen"}},
+        {"applies_to": {"sv": "Booking"}, "until": "consent_withdrawn"},
+    ]  # fmt: skip
+    assert load(out, "controller.yaml")["controller"]["rights"] == {
+        "available": ["access", "rectification", "erasure"]
+    }
+    assert found["clinic.csv!H3"]["note"] == "the same as clinic.csv!H2"
+    marketing = load(out, "2-marketing.yaml")["registers"][0]
+    assert marketing["internal_note"] == "Third countries (clinic.csv!E4): Globalt"
+    assert marketing["retention"] == [{"period": 24, "unit": "months", "after": "last_activity"}]
+    marketing_text = (out / "2-marketing.yaml").read_text(encoding="utf-8")
+    assert ("      # clinic.csv!I4: read as period: 24, unit: months, after: last_activity from"
+            " '24 månader efter senaste besöket'\n") in marketing_text  # fmt: skip
+
+
+def test_contact_block_lines(tmp_path: Path) -> None:
+    """The contact block: a formula is reported as one; an address is kept as text."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Template"
+    sheet.append(["Name", "Norrbacka Tandvård AB"])
+    sheet.append(["Email", "=LOWER(B1)"])
+    sheet.append(["Address", "Storgatan 1, 903 25 Umeå"])
+    sheet.append(["Telephone", "+46 90 123 45 67"])
+    sheet.append([])
+    sheet.append(["Business function", "Purpose of processing"])
+    sheet.append(["Patient care", "Treatment"])
+    book.save(tmp_path / "c.xlsx")
+    out = tmp_path / "record"
+    run("import", str(tmp_path / "c.xlsx"), "--out", str(out))
+    controller = load(out, "controller.yaml")["controller"]
+    assert controller["phone"] == "+46 90 123 45 67"
+    assert controller["internal_note"] == "Address (Template!B3): Storgatan 1, 903 25 Umeå"
+    assert "email" not in controller
+    assert cells(out)["Template!B2"]["note"].startswith("a formula; ropa never evaluates")
+
+
+def test_bad_language(tmp_path: Path) -> None:
+    source = tmp_path / "x.csv"
+    source.write_text("Register,Purpose\nA,B\n", encoding="utf-8")
+    result = run("import", str(source), "--lang", "xx", "--out", str(tmp_path / "o"))
+    assert result.exit_code == 2
+    assert "--lang 'xx': not a language code (such as en, sv, fi, fr)" in result.stderr
+
+
+# --- any table: never a traceback, every cell accounted for --------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from strategies import PHRASES, SINGLES  # noqa: E402
+
+KNOWN = [h for h in ICO_HEADERS] + CNIL_HEADERS + [
+    "Namn på system och leverantör", "Plats för företag och/eller servrar", "Syfte med tjänsten",
+    "Owner", "Last reviewed", "Register id", "Purpose id", "Data processing agreement signed",
+]  # fmt: skip
+CELL_TEXT = st.one_of(
+    st.sampled_from(SINGLES), st.sampled_from(PHRASES),
+    st.sampled_from(["EU/USA", "Sverige (Stockholm)", "SCC", "6(1)(f)", "24 months after the last"
+                     " activity", "Yes", "No", "N/A", "2.11.2022", "=1+1", "a, b", "x@example.com",
+                     "tills samtycket återkallas", "Art. 9(2)(h)", "Privacy Shield"]),
+    st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12),
+)  # fmt: skip
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    headers=st.lists(st.sampled_from(KNOWN), min_size=2, max_size=8, unique=True),
+    rows=st.lists(st.lists(CELL_TEXT, min_size=0, max_size=8), min_size=1, max_size=6),
+)
+def test_any_table_imports_or_refuses_cleanly(tmp_path: Path, headers: list[str],
+                                              rows: list[list[str]]) -> None:  # fmt: skip
+    import csv
+    import io
+    import uuid
+
+    folder = tmp_path / uuid.uuid4().hex
+    folder.mkdir()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow(row[: len(headers)])
+    source = folder / "t.csv"
+    source.write_text(buffer.getvalue(), encoding="utf-8")
+    result = runner.invoke(app, ["import", str(source), "--out", str(folder / "out")])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    assert result.exit_code in (0, 1, 2), result.output
+    if result.exit_code == 2:
+        # Only a source that cannot be read: nothing written, one line.
+        assert not (folder / "out").exists()
+        assert result.stderr.count("\n") == 1, result.stderr
+        return
+    with source.open(encoding="utf-8", newline="") as handle:
+        expected = {f"t.csv!{_letters(c)}{r}" for r, row in enumerate(csv.reader(handle), 1)
+                    for c, value in enumerate(row, 1) if value.strip()}  # fmt: skip
+    reported = {entry["cell"] for entry in report(folder / "out")["cells"]}
+    assert expected <= reported, expected - reported
+    for name in (folder / "out").glob("*.yaml"):
+        yaml.safe_load(name.read_text(encoding="utf-8"))
+
+
+def _letters(column: int) -> str:
+    from ropa.importing.sources import column_letter
+
+    return column_letter(column)

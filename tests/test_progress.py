@@ -96,3 +96,24 @@ def test_render_output_is_unchanged_by_the_bar(large: Path, tmp_path: Path) -> N
         f"wrote {tmp_path / 'site' / 'processors.en.json'}\r\n"
         "country data (EU/EEA, adequacy decisions) as of 2026-10-08"
     )
+
+
+def test_import_of_a_large_workbook_on_a_terminal_counts_rows(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Template")
+    # Few findings per register: the findings on stdout (a pipe here) stay small.
+    sheet.append(["Business function", "Purpose of processing", "Lawful basis", "Owner",
+                  "Last reviewed"])  # fmt: skip
+    for number in range(6000):
+        sheet.append([f"Function {number // 100}", f"Purpose {number}", "Contract",
+                      "dpo@example.com", "2026-01-31"])  # fmt: skip
+    book.save(tmp_path / "big.xlsx")
+    code, _out, err = _run(
+        ["import", str(tmp_path / "big.xlsx"), "--out", str(tmp_path / "record")], terminal=True
+    )
+    assert code == 1
+    assert "Reading the spreadsheet" in err
+    assert "6001/?" in err  # rows counted: the workbook does not state its size
+    assert "wrote 63 files to" in err  # 60 registers, the controller, the two reports

@@ -24,7 +24,8 @@ from ropa import fieldsheet
 from ropa.errors import UsageError
 from ropa.importing.report import Report
 from ropa.importing.sources import Cell, Source, Table, open_source
-from ropa.importing.yamlout import dump
+from ropa.importing.yamlout import dump_loaded
+from ropa.loader import Document
 
 if TYPE_CHECKING:
     from ropa.importing.tables import Mapping
@@ -43,6 +44,8 @@ class Imported:
     document: dict[str, Any]
     report: Report
     comments: dict[tuple[Any, ...], list[str]] = field(default_factory=dict)
+    # Read from a ropa workbook's record sheet: the record itself, not a reading of it.
+    exact: bool = False
 
 
 def import_source(
@@ -111,12 +114,76 @@ def _from_record_sheet(source: Source, table: Table, language: str, progress: An
     rows = table.rows()
     next(rows)  # the header row
     if progress is not None:
-        progress.start(table.size)
+        progress.start_rows(table.size)
     for number, cells in rows:
         if progress is not None:
             progress.advance(1)
         _record_row(builder, report, number, cells)
-    return Imported(builder.document, report)
+    return Imported(builder.document, report, exact=True)
+
+
+def edited_cells(path: Path, documents: list[Document], language: str, today: Any,
+                 report: Report) -> None:  # fmt: skip
+    """Report each cell of a ropa workbook's Article 30 sheets that differs from what
+    `ropa export` makes of the imported record. Those sheets are made from the record
+    sheet, so a difference is an edit made on the record sheet after the export (the import
+    takes it) or on the sheet itself (the import does not): which, only the user knows, so
+    each is shown, and the exit code is left to the rest. Call it only for a record that
+    validates (the export needs one)."""
+    from ropa import countries
+    from ropa.export import Export, sheet_title
+    from ropa.importing.sources import plain
+    from ropa.record import Record
+
+    record = Record.assemble(documents)
+    expected: dict[str, list[list[Any]]] = {}
+    taken: list[str] = []
+    for sheet in Export(record, countries.load(), language, today).workbook_sheets(False):
+        taken.append(sheet_title(sheet.title, taken))
+        expected[taken[-1]] = [sheet.header, *sheet.rows]
+    source = open_source(path)
+    try:
+        for table in source.tables:
+            rows = expected.get(table.name)
+            if rows is None or table.hidden:
+                continue
+            seen: set[int] = set()
+            for number, cells in table.rows():
+                seen.add(number)
+                wanted = rows[number - 1] if number <= len(rows) else []
+                present = set()
+                for cell in cells:
+                    present.add(cell.column)
+                    value = wanted[cell.column - 1] if cell.column <= len(wanted) else ""
+                    if plain(cell.value) != ("" if value is None else str(value)):
+                        report.add(cell.ref, plain(cell.value), "ignored", note=_differs(value))
+                _emptied(report, table.name, number, wanted, present)
+            for number in range(1, len(rows) + 1):
+                if number not in seen:
+                    _emptied(report, table.name, number, rows[number - 1], set())
+    finally:
+        if source.close is not None:
+            source.close()
+
+
+EDITED = (
+    "this sheet is made from the record sheet and not read: an edit here is not imported,"
+    " make it on the record sheet"
+)
+
+
+def _emptied(report: Report, sheet: str, number: int, wanted: list[Any], present: set[int]) -> None:
+    """Report the cells of a row the export filled and the workbook holds empty."""
+    for column, value in enumerate(wanted, start=1):
+        if value not in ("", None) and column not in present:
+            ref = Cell(sheet, number, column, None).ref
+            report.add(ref, "", "ignored", note=_differs(value))
+
+
+def _differs(value: Any, limit: int = 60) -> str:
+    text = "" if value is None else str(value)
+    shown = text if len(text) <= limit else text[:limit] + "…"
+    return f"differs from the record sheet's {shown!r}; {EDITED}"
 
 
 def _sheet_entry(table: Table, why: str) -> Any:
@@ -238,12 +305,31 @@ def _register_file(register: Any, position: int, taken: set[str]) -> str:
     return name
 
 
-def write_yaml(imported: Imported, header: list[str]) -> list[tuple[str, str]]:
-    """(file name, YAML text) for every file of the record."""
-    return [
-        (name, dump(document, comments, header, name))
-        for name, document, comments in record_files(imported)
-    ]
+# The first line of every file `ropa import` writes: how `--force` knows its own files.
+HEADER_START = "# Imported from "
+HEADER_END = " by ropa import; "
+
+
+def written_by_import(path: Path) -> bool:
+    """Whether the file at `path` was written by `ropa import` (its first line says so)."""
+    try:
+        with path.open("rb") as handle:
+            first = handle.readline(4096).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return first.startswith(HEADER_START) and HEADER_END in first
+
+
+def write_yaml(
+    imported: Imported, header: list[str], shown: Any = str
+) -> list[tuple[str, str, Document]]:
+    """(file name, YAML text, the text as loaded) for every file of the record; findings
+    name a file `shown(name)`."""
+    written = []
+    for name, document, comments in record_files(imported):
+        text, loaded = dump_loaded(document, comments, header, shown(name))
+        written.append((name, text, loaded))
+    return written
 
 
 def require(condition: bool, message: str) -> None:

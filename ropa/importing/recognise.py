@@ -52,6 +52,8 @@ COUNTRY_WORDS = {
     "espace economique europeen": "EEA", "european economic area": "EEA",
     "europeiska ekonomiska samarbetsomradet": "EEA", "euroopan talousalue": "EEA",
     "suomi": "FI", "sverige": "SE", "ruotsi": "SE", "norge": "NO",
+    "forenta staterna": "US", "amerikas forenta stater": "US",
+    "etats unis d amerique": "US",
 }  # fmt: skip
 
 
@@ -77,25 +79,42 @@ def _country_names() -> dict[str, str]:
     return names
 
 
-def countries(text: str) -> tuple[list[str], list[str]]:
-    """(codes recognised, parts not recognised) in a text such as "EU/USA/Australia",
-    "Sverige och Norge" or "US, JP": parts split at / , ; & + line breaks and the words
-    and/och/ja/et."""
+@dataclass(frozen=True)
+class Countries:
+    """What a text says of places: the codes recognised, the parts not recognised, and the
+    words in brackets left out to recognise a part ("Sverige (servrar i Stockholm)")."""
+
+    codes: list[str]
+    unknown: list[str]
+    left_out: list[str]
+
+
+# Separators of a list of places, outside brackets.
+_PLACES = re.compile(r"(?:[/,;&+\n]|\s(?:and|och|ja|et|sekä)\s)(?![^()]*\))")
+
+
+def countries(text: str) -> Countries:
+    """The places in a text such as "EU/USA/Australia", "Sverige och Norge", "US, JP" or
+    "EU (Frankfurt)": parts split at / , ; & + line breaks and the words and/och/ja/et,
+    outside brackets."""
     names = _country_names()
-    codes: list[str] = []
-    unknown: list[str] = []
-    whole = names.get(fold(text))
-    parts = [text] if whole else re.split(r"[/,;&+\n]|\s(?:and|och|ja|et|sekä)\s", text)
+    found = Countries([], [], [])
+    parts = [text] if names.get(fold(text)) else _PLACES.split(text)
     for part in parts:
-        part = part.strip(" .()")
+        part = part.strip(" .")
         if not part:
             continue
         code = names.get(fold(part))
         if code is None:
-            unknown.append(part)
-        elif code not in codes:
-            codes.append(code)
-    return codes, unknown
+            bare = re.sub(r"\s*\([^()]*\)", "", part).strip(" .")
+            code = names.get(fold(bare)) if bare and bare != part else None
+            if code is not None:
+                found.left_out.extend(re.findall(r"\(([^()]*)\)", part))
+        if code is None:
+            found.unknown.append(part)
+        elif code not in found.codes:
+            found.codes.append(code)
+    return found
 
 
 # --- legal bases, conditions, mechanisms -------------------------------------------------
@@ -160,20 +179,42 @@ def _basis_terms() -> list[Term]:
     return _terms(BASIS_TERMS, _labels("basis_label", BASES))
 
 
+# Words that say nothing beyond the basis they go with ("Art. 6(1)(f) GDPR").
+_FILLER = re.compile(
+    r"\b(?:art|article|artikel|artikla|artiklan|gdpr|dsgvo|rgpd|dataskyddsforordningen"
+    r"|tietosuoja asetus|tietosuoja asetuksen|eu|the|and|och|ja|et|or|eller|tai|ou|of|de|la"
+    r"|le|du|kohta|punkt|point|para|paragraph|a|b|c|d|e|f|1|6|basis|grund|peruste)\b"
+)
+
+
 def legal_bases(text: str) -> list[str]:
     """The Art. 6(1) bases a text names, in the order it names them."""
+    return _bases(text)[0]
+
+
+def basis_rest(text: str) -> str:
+    """What a legal-basis text says beyond the bases it names ("patientdatalagen 2008 355"
+    of "Art. 6(1)(c) – Patientdatalagen (2008:355)"), folded; "" when nothing."""
+    return _bases(text)[1]
+
+
+def _bases(text: str) -> tuple[list[str], str]:
     folded = fold(text)
-    hits: list[tuple[int, str]] = [
-        (m.start(), _POINT_BASIS[m.group(1)]) for m in _ARTICLE6.finditer(folded)
+    hits: list[tuple[int, int, str]] = [
+        (m.start(), m.end(), _POINT_BASIS[m.group(1)]) for m in _ARTICLE6.finditer(folded)
     ]
     for term in _basis_terms():
         for match in term.pattern.finditer(folded):
-            hits.append((match.start(), term.code))
+            hits.append((match.start(), match.end(), term.code))
     found: list[str] = []
-    for _start, code in sorted(hits):
+    rest = list(folded)
+    for start, end, code in sorted(hits):
         if code not in found:
             found.append(code)
-    return found
+        rest[start:end] = " " * (end - start)
+    left = "".join(rest) if found else folded
+    left = _FILLER.sub(" ", re.sub(r"\b\w*(?:intresse|interest|etu|interet)\w*\b", " ", left))
+    return found, " ".join(left.split())
 
 
 _ARTICLE9 = re.compile(r"\b9\s*2\s*([a-j])\b")
@@ -379,7 +420,8 @@ AFTER_TERMS: list[tuple[str, str]] = [
 # The events data is kept until (`until`), by the words that name them.
 UNTIL_TERMS: list[tuple[str, str]] = [
     ("consent_withdrawn", r"consent (?:is )?withdrawn|withdraw\w* (?:your |their )?consent"
-     r"|aterkall\w* (?:sitt |ditt )?samtycke|peruu\w* suostumu|retire son consentement"),
+     r"|aterkall\w* (?:sitt |ditt )?samtycke|samtycke\w* (?:\w+ )?aterkall|peruu\w* suostumu"
+     r"|suostumu\w* (?:\w+ )?peru|retire son consentement|retrait du consentement"),
     ("objection", r"object|invand|vastustaa|vastusta|opposition|s oppose"),
     ("end_of_customer_relationship", r"customer relationship|kundrelation|kundforhallande"
      r"|asiakassuhte|relation (?:client|commerciale)"),
@@ -407,7 +449,7 @@ class Retention:
     event ropa has no code for (kept as the rule's `event`)."""
 
     fields: dict[str, object]
-    guessed: bool = False
+    guessed: bool = False  # the event is the text's own words (`after: event`)
 
 
 def retention(text: str) -> Retention | None:
@@ -431,12 +473,35 @@ def retention(text: str) -> Retention | None:
     rest = folded[period.end() :]
     before = folded[: period.start()]
     after = _first(AFTER_TERMS, rest) or _first(AFTER_TERMS, before)
+    event = None
     if after is None:
-        return None
+        event = _named_event(text)
+        if event is None:
+            return None
+        after = "event"
     fields["after"] = after
+    if event is not None:
+        fields["event"] = event
     if limit:
         fields["limit"] = limit
-    return Retention(fields)
+    return Retention(fields, guessed=event is not None)
+
+
+_AFTER_WORDS = re.compile(
+    r"\b(?:after|following|efter|après|apres|à compter de|a compter de|à partir de|a partir de)"
+    r"\s+(.+)$",
+    re.IGNORECASE,
+)
+_FINNISH_EVENT = re.compile(r"\b\d+\s+\w+\s+(.+?(?:sta|stä))$")
+
+
+def _named_event(text: str) -> str | None:
+    """The words of the event a period is counted from, as the text writes them: "the last
+    entry in the patient record" of "10 years after the last entry in the patient record",
+    "hoitojakson päättymisestä" of "10 vuotta hoitojakson päättymisestä"; or None."""
+    words = " ".join(text.split()).rstrip(" .")
+    match = _AFTER_WORDS.search(words) or _FINNISH_EVENT.search(words)
+    return match.group(1).strip() if match else None
 
 
 def _first(terms: list[tuple[str, str]], folded: str) -> str | None:
@@ -496,7 +561,9 @@ def rights(text: str) -> tuple[list[str], list[str], list[str]]:
     available: list[str] = []
     conditional: list[str] = []
     unknown: list[str] = []
-    for line in split_items(text):
+    parts = [re.split(r",|\s(?:and|och|ja|et|sekä)\s", line) for line in split_items(text)]
+    lines = [part.strip() for found in parts for part in found if part.strip()]
+    for line in lines:
         folded = fold(line)
         code = _first(RIGHT_TERMS, folded)
         if code is None:
@@ -517,7 +584,9 @@ def slug(name: str, prefix: str, taken: set[str]) -> str:
     """An id for `name` (lower case, "-" between words, at most 64 characters), starting
     with a letter (else `prefix-`), not in `taken`; added to `taken`."""
     base = fold(name).replace("_", " ")
-    base = re.sub(r"[^a-z0-9]+", "-", base).strip("-")[:48].strip("-")
+    base = re.sub(r"[^a-z0-9]+", "-", base).strip("-")
+    if len(base) > 48:  # cut after the last whole word that fits
+        base = base[:49].rsplit("-", 1)[0] if "-" in base[:49] else base[:48]
     if not base or not base[0].isalpha():
         base = f"{prefix}-{base}" if base else prefix
     candidate, number = base, 2

@@ -73,6 +73,9 @@ class Table:
     hidden: bool
     size: int  # rows, as the file states them (a workbook may understate it)
     _rows: Any = field(repr=False)
+    # A CSV file's rows: how many fields each row read so far has, empty ones included (a
+    # row with more than its header is a value with a comma that lacks its quotes).
+    fields: dict[int, int] = field(default_factory=dict, repr=False)
 
     def rows(self) -> Iterator[tuple[int, list[Cell]]]:
         """(row number from 1, the row's non-empty cells), for every row with any."""
@@ -118,8 +121,13 @@ def _check_zip(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise UsageError(f"{path}: not a workbook (.xlsx) ropa can read: {exc}") from None
+    except (zipfile.BadZipFile, ValueError):
+        raise UsageError(
+            f"{path}: not a workbook (.xlsx): an .xlsx file is a zip archive, and this is not"
+            " one (a CSV file needs the .csv ending)"
+        ) from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot be read: {exc.strerror}") from None
     if len(entries) > MAX_ZIP_ENTRIES:
         raise UsageError(
             f"{path}: holds {len(entries):,} zip entries; a workbook ropa imports holds at"
@@ -140,7 +148,9 @@ def _workbook(path: Path) -> Source:
     try:
         book = load_workbook(path, read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds on a broken file
-        raise UsageError(f"{path}: not a workbook (.xlsx) ropa can read: {_why(exc)}") from None
+        raise UsageError(
+            f"{path}: a zip archive, but not a workbook (.xlsx) ropa can read ({_why(exc)})"
+        ) from None
     tables = []
     for sheet in book.worksheets:
         tables.append(
@@ -212,10 +222,12 @@ def _csv(path: Path, encoding: str | None) -> Source:
     name = path.name
 
     def rows() -> Iterator[tuple[int, list[Cell]]]:
+        widths = table.fields
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         try:
             # Rows as a spreadsheet numbers them (a text with line breaks is one row).
             for number, row in enumerate(reader, start=1):
+                widths[number] = len(row)
                 cells = [
                     Cell(name, number, column, value)
                     for column, value in enumerate(row, start=1)
@@ -229,7 +241,8 @@ def _csv(path: Path, encoding: str | None) -> Source:
             ) from None
 
     lines = text.count("\n") + 1
-    return Source(name, [Table(name, False, lines, rows)], "csv")
+    table = Table(name, False, lines, rows)
+    return Source(name, [table], "csv")
 
 
 def plain(value: Any) -> str:

@@ -397,7 +397,8 @@ def draft_mapping(path: Path, encoding: str | None, language: str | None) -> str
             ]
         columns.append({"header": header, "field": hit[0] if hit else None})
     document = {
-        "sheet": table.name,
+        # A CSV file's one table needs no name: the mapping then fits any CSV file.
+        **({"sheet": table.name} if source.kind == "xlsx" else {}),
         "header_row": number,
         "language": language or (langs.most_common(1)[0][0] if langs else "en"),
         "columns": columns,
@@ -481,7 +482,7 @@ def import_tables(
             header = plain(cell.value)
             if mapping is not None:
                 named, fld = mapping.field_of(header, column_letter(cell.column))
-                hit = (fld, "") if named and fld else None
+                hit = (fld or LEFT_OUT, "") if named else None
             else:
                 hit = recognise_header(header)
             if hit is not None:
@@ -494,14 +495,15 @@ def import_tables(
     report = Report(source.name, layout, lang, sheets=report_sheets)
     builder = _Builder(lang, report)
     if progress is not None:
-        progress.start(sum(table.size for table, _n, _c in plans))
+        progress.start_rows(sum(table.size for table, _n, _c in plans))
     for (table, number, _cells), columns in zip(plans, columns_of, strict=True):
-        builder.table(table, number, columns, progress)
+        builder.table(table, number, columns, progress, source.kind == "csv")
     return Imported(builder.document(), report, builder.comments)
 
 
 def _layout(langs: Counter[str], columns_of: list[dict[int, Any]]) -> str:
-    fields = {fld for columns in columns_of for _h, fld, _c in columns.values() if fld}
+    fields = {fld for columns in columns_of for _h, fld, _c in columns.values()
+              if fld and fld != LEFT_OUT}  # fmt: skip
     if "register" in fields and "dpa" in fields and "third_countries" in fields:
         return "ICO-style table"
     if langs.get("fr"):
@@ -522,7 +524,7 @@ class _Catalogue:
 
 class _Builder:
     """Builds the record row by row; `comments` and the report say where each value came
-    from."""
+    from. Every cell read gets at least one report entry (`table` checks it)."""
 
     def __init__(self, lang: str, report: Report) -> None:
         self.lang = lang
@@ -535,13 +537,18 @@ class _Builder:
         self.catalogues = {name: _Catalogue() for name in ("processors", "recipients", "sources")}
         self.notes: dict[tuple[Any, ...], list[str]] = {}
         self.joint: _Catalogue = _Catalogue()
+        # The processors the row being read names (positions in the catalogue).
+        self.row_processors: list[int] = []
+        # Register-level values and the cell each came from: (register, key) -> cell.
+        self.first: dict[tuple[int, str], Cell] = {}
 
     # --- the document --------------------------------------------------------------------
 
     def document(self) -> dict[str, Any]:
         for path, lines in self.notes.items():
-            target = self._at(path)
-            target["internal_note"] = "\n".join(lines)
+            self._at(path)["internal_note"] = "\n".join(lines)
+        for register in self.registers:
+            _one_rule_for_all(register)
         doc: dict[str, Any] = {}
         controller = dict(self.controller)
         if self.joint.entries:
@@ -555,10 +562,12 @@ class _Builder:
             doc["registers"] = self.registers
         return doc
 
-    def _at(self, path: tuple[Any, ...]) -> dict[str, Any]:
-        node: Any = {"registers": self.registers,
-                     **{k: c.entries for k, c in self.catalogues.items()},
-                     "controller": self.controller}  # fmt: skip
+    def _root(self) -> dict[str, Any]:
+        return {"registers": self.registers, "controller": self.controller,
+                **{k: c.entries for k, c in self.catalogues.items()}}  # fmt: skip
+
+    def _at(self, path: tuple[Any, ...]) -> Any:
+        node: Any = self._root()
         for step in path:
             node = node[step]
         return node
@@ -567,7 +576,8 @@ class _Builder:
         return {self.lang: value}
 
     def note(self, path: tuple[Any, ...], cell: Cell, label: str, value: str, why: str) -> None:
-        """Keep `value` word for word in the entry's internal note, and say so."""
+        """Keep `value` word for word in the entry's internal note (never published), with a
+        comment naming the cell, and say so in the report."""
         self.notes.setdefault(path, []).append(f"{label} ({cell.ref}): {value}")
         self.comment((*path, "internal_note"), f"{cell.ref}: kept as text: {why}")
         self.report.add(cell.ref, value, "kept as text", self.path(path, "internal_note"), why)
@@ -575,9 +585,7 @@ class _Builder:
     def path(self, steps: tuple[Any, ...], leaf: str) -> str:
         """A field path as the record sheet writes it, for the report:
         registers[customers].purposes[invoicing].name."""
-        node: Any = {"registers": self.registers,
-                     **{k: c.entries for k, c in self.catalogues.items()},
-                     "controller": self.controller}  # fmt: skip
+        node: Any = self._root()
         out = ""
         for step in steps:
             if isinstance(step, int):
@@ -595,15 +603,18 @@ class _Builder:
     # --- rows ----------------------------------------------------------------------------
 
     def table(
-        self, table: Table, header_number: int, columns: dict[int, Any], progress: Any
+        self, table: Table, header_number: int, columns: dict[int, Any], progress: Any, csv: bool
     ) -> None:
-        fields = {fld for _h, fld, _c in columns.values() if fld}
+        fields = {fld for _h, fld, _c in columns.values() if fld and fld != LEFT_OUT}
         for header, fld, cell in columns.values():
-            if fld:
+            if fld == LEFT_OUT:
+                self.report.add(cell.ref, header, "ignored", note="left out by the mapping")
+            elif fld:
                 self.report.add(cell.ref, header, "recognised", note=f"column of {fld}")
             else:
                 self.report.add(cell.ref, header, "not understood",
                                 note="a column ropa has no field for; map it with --mapping")  # fmt: skip
+        width = max(columns, default=0)
         activities = bool(fields & set(ACTIVITY_KEYS))
         previous: int | None = None
         for number, cells in table.rows():
@@ -613,12 +624,23 @@ class _Builder:
                 if number < header_number:
                     self._above(cells)
                 continue
+            start = len(self.report.entries)
+            fields_here = table.fields.get(number, 0)
+            if csv and fields_here > width:
+                for cell in cells:
+                    self.report.add(cell.ref, plain(cell.value), "not understood",
+                                    note=f"the row has {fields_here} fields, the header"
+                                    f" {width}: a comma in a value without quotes?")  # fmt: skip
+                continue
             row: dict[str, Cell] = {}
             for cell in cells:
                 _header, fld, _c = columns.get(cell.column, ("", None, None))
                 problem = _cell_problem(cell)
                 if problem:
                     self.report.add(cell.ref, plain(cell.value), "not understood", note=problem)
+                elif fld == LEFT_OUT:
+                    self.report.add(cell.ref, plain(cell.value), "ignored",
+                                    note="in a column the mapping leaves out")  # fmt: skip
                 elif fld is None:
                     self.report.add(cell.ref, plain(cell.value), "not understood",
                                     note="in a column ropa has no field for")  # fmt: skip
@@ -627,38 +649,50 @@ class _Builder:
                                     note=f"a second column of {fld}")  # fmt: skip
                 else:
                     row[fld] = cell
-            if not row:
-                continue
-            if activities:
-                previous = self.activity(row, previous, "register" in fields)
-            else:
-                self.processor_row(row, None)
+            if row:
+                if activities:
+                    previous = self.activity(row, previous, "register" in fields)
+                else:
+                    self.processor_row(row)
+            reported = {entry.cell for entry in self.report.entries[start:]}
+            for cell in cells:
+                if cell.ref not in reported:  # a reader left it out: never silently
+                    self.report.add(cell.ref, plain(cell.value), "not understood",
+                                    note="not used (please report this)")  # fmt: skip
 
     def _above(self, cells: list[Cell]) -> None:
-        """Rows above the header: the organisation's contact block ("Name", "Email")."""
-        labels = {"name": "name", "organisation": "name", "organisation name": "name",
-                  "nom": "name", "namn": "name", "nimi": "name", "email": "email",
-                  "e mail": "email", "e post": "email", "sahkoposti": "email",
-                  "adresse de messagerie": "email", "courriel": "email"}  # fmt: skip
-        if len(cells) >= 2 and rc.fold(plain(cells[0].value)) in labels:
-            key = labels[rc.fold(plain(cells[0].value))]
-            value = plain(cells[1].value).strip()
-            self.report.add(
-                cells[0].ref, plain(cells[0].value), "recognised", note=f"controller {key}"
-            )
-            if key == "email" and not rc.EMAIL.fullmatch(value):
-                self.report.add(cells[1].ref, value, "not understood", note="not an e-mail address")
-            elif key not in self.controller:
+        """Rows above the header: the organisation's contact block ("Name", "Email",
+        "Telephone", "Website"); other labelled lines (an address, the DPO) are kept as text
+        in the controller's internal note."""
+        label = rc.fold(plain(cells[0].value)) if cells else ""
+        if len(cells) < 2 or any(_cell_problem(c) for c in cells[:2]):
+            for cell in cells:
+                problem = _cell_problem(cell)
+                self.report.add(cell.ref, plain(cell.value), "not understood",
+                                note=problem or "above the header row")  # fmt: skip
+            return
+        key = CONTACT_LABELS.get(label)
+        value = plain(cells[1].value).strip()
+        if key is None:
+            self.note(("controller",), cells[1], plain(cells[0].value).strip(), value,
+                      "a line of the contact block ropa has no field for")  # fmt: skip
+            self.report.add(cells[0].ref, plain(cells[0].value), "ignored", note="a label")
+        else:
+            self.report.add(cells[0].ref, plain(cells[0].value), "recognised",
+                            note=f"controller {key}")  # fmt: skip
+            fits = {"email": rc.EMAIL.fullmatch, "website": rc.URL.match}.get(key)
+            if fits is not None and not fits(value):
+                self.note(("controller",), cells[1], plain(cells[0].value).strip(), value,
+                          f"not a valid {key}")  # fmt: skip
+            elif key in self.controller:
+                self.note(("controller",), cells[1], plain(cells[0].value).strip(), value,
+                          f"the contact block gives the {key} twice")  # fmt: skip
+            else:
                 self.controller[key] = value
                 self.report.add(cells[1].ref, value, "copied", f"controller.{key}")
-            for cell in cells[2:]:
-                self.report.add(
-                    cell.ref, plain(cell.value), "not understood", note="beside the contact block"
-                )
-            return
-        for cell in cells:
+        for cell in cells[2:]:
             self.report.add(cell.ref, plain(cell.value), "not understood",
-                            note="above the header row")  # fmt: skip
+                            note="beside the contact block")  # fmt: skip
 
     def activity(self, row: dict[str, Cell], previous: int | None, grouped: bool) -> int | None:
         """One row of a table of processing activities; returns its register's position.
@@ -683,22 +717,33 @@ class _Builder:
         register = self.registers[position]
         here: tuple[Any, ...] = ("registers", position)
         purpose_at = self._purpose(register, here, row) if "purpose" in row else None
+        # The row's processors first: its countries, safeguards and contract are theirs.
+        self.row_processors = []
+        if "processors" in row:
+            self._processors(register, here, row["processors"])
+        if set(row) & set(PROCESSOR_FIELDS):
+            found = self.processor_row(row, (register, here))
+            if found is not None:
+                self.row_processors.append(found)
         for fld, cell in row.items():
-            if fld in ("register", "register_id", "purpose", "purpose_id"):
+            if fld in ("register", "register_id", "purpose", "purpose_id", "processors"):
                 continue
-            handler = getattr(self, f"_{fld}", None)
+            if fld in PROCESSOR_FIELDS:
+                continue  # read above
             value = plain(cell.value).strip()
-            if handler is None:
-                self.report.add(cell.ref, value, "not understood",
-                                note=f"{fld} belongs in a table of processors")  # fmt: skip
-                continue
-            handler(register, here, purpose_at, cell, value, row)
+            getattr(self, f"_{fld}")(register, here, purpose_at, cell, value, row)
         return position
 
     def _register(self, name: str, cell: Cell, id_cell: Cell | None) -> int:
         key = rc.fold(name)
         if key in self.register_index:
-            return self.register_index[key]
+            position = self.register_index[key]
+            self.report.add(cell.ref, name, "copied", self.path(("registers", position),
+                            f"name.{self.lang}"), "the same register as an earlier row")  # fmt: skip
+            if id_cell is not None:
+                self.report.add(id_cell.ref, plain(id_cell.value), "ignored",
+                                note="the register's id is taken from its first row")  # fmt: skip
+            return position
         rid = None
         if id_cell is not None:
             wanted = plain(id_cell.value).strip()
@@ -724,8 +769,12 @@ class _Builder:
         purposes = register.setdefault("purposes", [])
         for position, purpose in enumerate(purposes):
             if rc.fold(purpose["name"][self.lang]) == rc.fold(name):
-                self.report.add(cell.ref, name, "copied", self.path((*here, "purposes", position), f"name.{self.lang}"),
+                self.report.add(cell.ref, name, "copied",
+                                self.path((*here, "purposes", position), f"name.{self.lang}"),
                                 "the same purpose as an earlier row")  # fmt: skip
+                if "purpose_id" in row:
+                    self.report.add(row["purpose_id"].ref, plain(row["purpose_id"].value),
+                                    "ignored", note="the purpose's id is taken from its first row")  # fmt: skip
                 return position
         taken = {p["id"] for p in purposes}
         pid = None
@@ -741,13 +790,33 @@ class _Builder:
                 self.report.add(id_cell.ref, wanted, "not understood", note="not a usable id")
         pid = pid or rc.slug(name, "purpose", taken)
         purposes.append({"id": pid, "name": self.text(name), "legal_bases": []})
-        self.report.add(
-            cell.ref,
-            name,
-            "copied",
-            self.path((*here, "purposes", len(purposes) - 1), f"name.{self.lang}"),
-        )
+        self.report.add(cell.ref, name, "copied",
+                        self.path((*here, "purposes", len(purposes) - 1), f"name.{self.lang}"))  # fmt: skip
         return len(purposes) - 1
+
+    def _once(self, here: tuple[Any, ...], key: str, value: Any, cell: Cell, text: str,
+              how: str, label: str) -> None:  # fmt: skip
+        """A value the register holds once (its owner, its review date, whether a DPIA is
+        required), given by the rows of its purposes: the first row's is taken; a later row
+        that agrees is noted as such, one that differs is kept as text and reported."""
+        position = here[1]
+        register = self.registers[position]
+        leaf = key.replace("/", ".")
+        parent, name = register, key
+        if "/" in key:
+            outer, name = key.split("/")
+            parent = register.setdefault(outer, {})
+        if name not in parent:
+            parent[name] = value
+            self.first[(position, key)] = cell
+            self.report.add(cell.ref, text, how, self.path(here, leaf),
+                            "" if how == "copied" else str(value).lower())  # fmt: skip
+        elif parent[name] == value:
+            self.report.add(cell.ref, text, how, self.path(here, leaf),
+                            f"the same as {self.first[(position, key)].ref}")  # fmt: skip
+        else:
+            self.note(here, cell, label, text,
+                      f"differs from {self.first[(position, key)].ref}, which is kept")  # fmt: skip
 
     # --- activity fields (each: register, its path, the purpose's position, cell, value) --
 
@@ -768,6 +837,10 @@ class _Builder:
         self.report.add(
             cell.ref, value, "recognised", self.path(at, "legal_bases"), ", ".join(bases)
         )
+        if rc.basis_rest(value):
+            # "Art. 6(1)(c) – Patientdatalagen (2008:355)": the law's name is not lost.
+            self.note(at, cell, "Legal basis", value,
+                      "the basis is recognised; the rest of the text is kept")  # fmt: skip
 
     def _legitimate_interest(self, register: dict[str, Any], here: tuple[Any, ...],
                              purpose: int | None, cell: Cell, value: str,
@@ -778,19 +851,23 @@ class _Builder:
         at = (*here, "purposes", purpose)
         bases = register["purposes"][purpose]["legal_bases"]
         for position, basis in enumerate(bases):
-            if basis["basis"] == "legitimate_interests":
+            if basis["basis"] == "legitimate_interests" and "interest" not in basis:
                 basis["interest"] = self.text(value)
                 self.report.add(cell.ref, value, "copied",
                                 self.path((*at, "legal_bases", position), f"interest.{self.lang}"))  # fmt: skip
                 return
         self.note(at, cell, "Legitimate interest", value,
-                  "the row names no legitimate-interests basis for it")  # fmt: skip
+                  "the row names no legitimate-interests basis for it, or it has one")  # fmt: skip
 
     def _lia(self, register: dict[str, Any], here: tuple[Any, ...], purpose: int | None,
              cell: Cell, value: str, row: dict[str, Cell]) -> None:  # fmt: skip
         bases = register["purposes"][purpose]["legal_bases"] if purpose is not None else []
         for position, basis in enumerate(bases):
-            if basis["basis"] == "legitimate_interests" and rc.URL.match(value):
+            if (
+                basis["basis"] == "legitimate_interests"
+                and rc.URL.match(value)
+                and "lia" not in basis
+            ):
                 basis["lia"] = value
                 self.report.add(cell.ref, value, "copied",
                                 self.path((*here, "purposes", purpose, "legal_bases", position), "lia"))  # fmt: skip
@@ -803,52 +880,42 @@ class _Builder:
                                     purpose: int | None, cell: Cell, value: str,
                                     row: dict[str, Cell]) -> None:  # fmt: skip
         found = rc.conditions(value)
-        if rc.yes_no(value) is False or rc.fold(value) in ("not applicable", "n a", "none"):
+        if _none(value):
             self.report.add(cell.ref, value, "ignored", note="no condition stated")
             return
-        if purpose is None or len(found) != 1:
+        at = here if purpose is None else (*here, "purposes", purpose)
+        held = (
+            register["purposes"][purpose].get("special_category_condition")
+            if purpose is not None
+            else None
+        )
+        if purpose is None or len(found) != 1 or held not in (None, found[0]):
             why = "no purpose in this row" if purpose is None else (
-                "names several Art. 9(2) conditions" if found else "not understood as an Art. 9(2) condition")  # fmt: skip
-            self.note(here if purpose is None else (*here, "purposes", purpose), cell,
-                      "Art. 9 condition", value, why)  # fmt: skip
+                "names several Art. 9(2) conditions" if len(found) > 1
+                else "the purpose has another condition" if found
+                else "not understood as an Art. 9(2) condition")  # fmt: skip
+            self.note(at, cell, "Art. 9 condition", value, why)
             return
         register["purposes"][purpose]["special_category_condition"] = found[0]
         self.report.add(cell.ref, value, "recognised",
-                        self.path((*here, "purposes", purpose), "special_category_condition"), found[0])  # fmt: skip
+                        self.path(at, "special_category_condition"), found[0])  # fmt: skip
 
     def _special_category_data(self, register: dict[str, Any], here: tuple[Any, ...],
                                purpose: int | None, cell: Cell, value: str,
                                row: dict[str, Cell]) -> None:  # fmt: skip
-        answer = rc.yes_no(value)
-        if answer is False:
-            register["special_category_data"] = False
-            self.report.add(
-                cell.ref, value, "recognised", self.path(here, "special_category_data"), "no"
-            )
+        if rc.yes_no(value) is False or _none(value):
+            self._once(here, "special_category_data", False, cell, value, "recognised",
+                       "Special category data")  # fmt: skip
         else:
             self.note(here, cell, "Special category data", value,
                       "name the categories under special_categories")  # fmt: skip
 
     def _description(self, register: dict[str, Any], here: tuple[Any, ...], purpose: int | None,
                      cell: Cell, value: str, row: dict[str, Cell]) -> None:  # fmt: skip
-        if "description" in register:
-            if register["description"][self.lang] != value:
-                self.note(
-                    here, cell, "Description", value, "the register already has a description"
-                )
-            return
-        register["description"] = self.text(value)
-        self.report.add(cell.ref, value, "copied", self.path(here, f"description.{self.lang}"))
+        self._once(here, "description", self.text(value), cell, value, "copied", "Description")
 
-    def _listed(
-        self,
-        key: str,
-        register: dict[str, Any],
-        here: tuple[Any, ...],
-        cell: Cell,
-        value: str,
-        prefix: str,
-    ) -> None:
+    def _listed(self, key: str, register: dict[str, Any], here: tuple[Any, ...], cell: Cell,
+                value: str, prefix: str) -> None:  # fmt: skip
         """Items of a list of named entries of the register (data subjects, personal data)."""
         entries = register.setdefault(key, [])
         taken = {entry["id"] for entry in entries}
@@ -875,7 +942,12 @@ class _Builder:
                            row: dict[str, Cell]) -> None:  # fmt: skip
         measures = register.setdefault("security_measures", [])
         for item in rc.split_items(value):
-            if any(rc.fold(m["description"][self.lang]) == rc.fold(item) for m in measures):
+            same = next((i for i, m in enumerate(measures)
+                         if rc.fold(m["description"][self.lang]) == rc.fold(item)), None)  # fmt: skip
+            if same is not None:
+                self.report.add(cell.ref, item, "copied",
+                                self.path((*here, "security_measures", same), f"description.{self.lang}"),
+                                "the same measure as an earlier row")  # fmt: skip
                 continue
             kind = rc.measure_kind(item)
             measures.append({"kind": kind or "other", "description": self.text(item)})
@@ -884,15 +956,8 @@ class _Builder:
             self.comment((*at, "kind"), f"{cell.ref}: guessed: {why}")
             self.report.add(cell.ref, item, "guessed", self.path(at, "kind"), why)
 
-    def _catalogued(
-        self,
-        catalogue: str,
-        register: dict[str, Any],
-        here: tuple[Any, ...],
-        cell: Cell,
-        value: str,
-        prefix: str,
-    ) -> None:
+    def _catalogued(self, catalogue: str, register: dict[str, Any], cell: Cell, value: str,
+                    prefix: str) -> None:  # fmt: skip
         """Items named in a cell, as shared entries of a catalogue the register refers to."""
         shared = self.catalogues[catalogue]
         refs = register.setdefault(catalogue, [])
@@ -911,18 +976,30 @@ class _Builder:
 
     def _recipients(self, register: dict[str, Any], here: tuple[Any, ...], purpose: int | None,
                     cell: Cell, value: str, row: dict[str, Cell]) -> None:  # fmt: skip
-        self._catalogued("recipients", register, here, cell, value, "recipient")
+        self._catalogued("recipients", register, cell, value, "recipient")
 
     def _sources(self, register: dict[str, Any], here: tuple[Any, ...], purpose: int | None,
                  cell: Cell, value: str, row: dict[str, Cell]) -> None:  # fmt: skip
-        self._catalogued("sources", register, here, cell, value, "source")
+        self._catalogued("sources", register, cell, value, "source")
 
-    def _processors(self, register: dict[str, Any], here: tuple[Any, ...], purpose: int | None,
-                    cell: Cell, value: str, row: dict[str, Cell]) -> None:  # fmt: skip
-        for item in rc.split_items(value):
-            self._use(self._processor(item, None, cell), register, here, cell, None)
+    def _processors(self, register: dict[str, Any], here: tuple[Any, ...], cell: Cell) -> None:
+        """The processors a row names, one a line, each "System" or "System, Legal entity"."""
+        for item in rc.split_items(plain(cell.value)):
+            system, comma, entity = item.partition(", ")
+            position = self._processor(system.strip(), entity.strip() or None)
+            self.row_processors.append(position)
+            pid = self.catalogues["processors"].entries[position]["id"]
+            if comma:
+                why = "system and legal entity split at the first comma"
+                self.comment(
+                    ("processors", position, "legal_entity"), f"{cell.ref}: guessed: {why}"
+                )
+                self.report.add(cell.ref, item, "guessed", f"processors[{pid}]", why)
+            else:
+                self.report.add(cell.ref, item, "copied", f"processors[{pid}].system")
+            self._use(position, register, here, None)
 
-    def _processor(self, system: str, entity: str | None, cell: Cell) -> int:
+    def _processor(self, system: str, entity: str | None) -> int:
         """The position of the processor named so, added when new."""
         shared = self.catalogues["processors"]
         keys = [rc.fold(system)] + ([rc.fold(f"{system}, {entity}")] if entity else [])
@@ -943,74 +1020,76 @@ class _Builder:
             shared.by_name.setdefault(rc.fold(entity), position)
         return position
 
-    def _use(
-        self,
-        position: int,
-        register: dict[str, Any],
-        here: tuple[Any, ...],
-        cell: Cell,
-        purpose_cell: Cell | None,
-    ) -> None:
+    def _use(self, position: int, register: dict[str, Any], here: tuple[Any, ...],
+             purpose_cell: Cell | None) -> None:  # fmt: skip
+        """The register uses the processor, for the purpose the cell gives."""
         processor = self.catalogues["processors"].entries[position]
         uses = register.setdefault("processors", [])
         use = next((u for u in uses if u["processor"] == processor["id"]), None)
         if use is None:
             use = {"processor": processor["id"]}
             uses.append(use)
-        if purpose_cell is not None and "purpose" not in use:
-            use["purpose"] = self.text(plain(purpose_cell.value).strip())
-            self.report.add(purpose_cell.ref, plain(purpose_cell.value), "copied",
-                            self.path((*here, "processors", uses.index(use)), f"purpose.{self.lang}"))  # fmt: skip
-        self.report.add(
-            cell.ref, processor["system"], "copied", f"processors[{processor['id']}].system"
-        )
+        if purpose_cell is not None:
+            text = plain(purpose_cell.value).strip()
+            at = (*here, "processors", uses.index(use))
+            if "purpose" not in use:
+                use["purpose"] = self.text(text)
+                self.report.add(
+                    purpose_cell.ref, text, "copied", self.path(at, f"purpose.{self.lang}")
+                )
+            elif use["purpose"][self.lang] == text:
+                self.report.add(purpose_cell.ref, text, "copied", self.path(at, f"purpose.{self.lang}"),
+                                "the same as an earlier row")  # fmt: skip
+            else:
+                self.note(at, purpose_cell, "Purpose of the service", text,
+                          "the register's use of this processor already has a purpose")  # fmt: skip
 
     def _dpa(self, register: dict[str, Any], here: tuple[Any, ...], purpose: int | None,
              cell: Cell, value: str, row: dict[str, Cell]) -> None:  # fmt: skip
-        uses = register.get("processors") or []
-        if len(uses) == 1 and "processors" in row:
-            shared = self.catalogues["processors"]
-            position = next(
-                i for i, p in enumerate(shared.entries) if p["id"] == uses[0]["processor"]
-            )
-            dpa = shared.entries[position].setdefault("dpa", {})
-            if rc.yes_no(value) is not None:
-                dpa["signed"] = bool(rc.yes_no(value))
-                self.report.add(
-                    cell.ref, value, "recognised", f"processors[{uses[0]['processor']}].dpa.signed"
-                )
-            else:
-                dpa.setdefault("reference", value)
-                self.comment(("processors", position, "dpa", "reference"),
-                             f"{cell.ref}: guessed: the row's one processor")  # fmt: skip
-                self.report.add(cell.ref, value, "guessed",
-                                f"processors[{uses[0]['processor']}].dpa.reference",
-                                "the contract of the row's one processor")  # fmt: skip
+        if len(self.row_processors) != 1:
+            self.note(here, cell, "Contract with processor", value,
+                      "the row names no processor, or several: put each processor's agreement"
+                      " under its dpa")  # fmt: skip
             return
-        self.note(here, cell, "Contract with processor", value,
-                  "put each processor's agreement under its dpa")  # fmt: skip
+        position = self.row_processors[0]
+        processor = self.catalogues["processors"].entries[position]
+        dpa = processor.setdefault("dpa", {})
+        answer = rc.yes_no(value)
+        if answer is not None and "signed" not in dpa:
+            dpa["signed"] = answer
+            self.report.add(
+                cell.ref, value, "recognised", f"processors[{processor['id']}].dpa.signed"
+            )
+        elif answer is None and "reference" not in dpa:
+            dpa["reference"] = value
+            self.comment(("processors", position, "dpa", "reference"),
+                         f"{cell.ref}: guessed: the contract of the row's one processor")  # fmt: skip
+            self.report.add(cell.ref, value, "guessed", f"processors[{processor['id']}].dpa.reference",
+                            "the contract of the row's one processor")  # fmt: skip
+        else:
+            self.note(("processors", position), cell, "Contract", value,
+                      "the processor's dpa is already given by an earlier row")  # fmt: skip
 
     def _third_countries(self, register: dict[str, Any], here: tuple[Any, ...],
                          purpose: int | None, cell: Cell, value: str,
                          row: dict[str, Cell]) -> None:  # fmt: skip
-        codes, unknown = rc.countries(value)
-        if rc.yes_no(value) is False or rc.fold(value) in ("not applicable", "n a", "none"):
+        if _none(value):
             self.report.add(cell.ref, value, "ignored", note="no transfer stated")
             return
-        uses = register.get("processors") or []
-        if codes and not unknown and len(uses) == 1 and "processors" in row:
-            position = self._processor_position(uses[0]["processor"])
-            self._countries(
-                position, codes, cell, value, row.get("transfer_safeguards"), guessed=True
-            )
+        if len(self.row_processors) == 1:
+            self._countries(self.row_processors[0], cell, row.get("transfer_safeguards"),
+                            guessed=True)  # fmt: skip
             return
         self.note(here, cell, "Third countries", value,
-                  "ropa records countries on processors and recipients: add them there")  # fmt: skip
+                  "ropa records countries on processors and recipients (a table without a"
+                  " processor column names none): add them there")  # fmt: skip
 
     def _transfer_safeguards(self, register: dict[str, Any], here: tuple[Any, ...],
                              purpose: int | None, cell: Cell, value: str,
                              row: dict[str, Cell]) -> None:  # fmt: skip
-        if "third_countries" in row and (register.get("processors") and "processors" in row):
+        if len(self.row_processors) == 1 and (
+            "third_countries" in row or "processor_countries" in row
+        ):
             return  # read with the countries
         self.note(here, cell, "Transfer safeguards", value,
                   "ropa records each transfer's mechanism on its processor or recipient")  # fmt: skip
@@ -1018,12 +1097,15 @@ class _Builder:
     def _retention(self, register: dict[str, Any], here: tuple[Any, ...], purpose: int | None,
                    cell: Cell, value: str, row: dict[str, Cell]) -> None:  # fmt: skip
         rules = register.setdefault("retention", [])
+        purpose_name = register["purposes"][purpose]["name"] if purpose is not None else None
         for line in rc.split_items(value):
             applies, phrase = _applies_to(line)
             found = rc.retention(phrase)
             rule: dict[str, Any] = {}
             if applies:
                 rule["applies_to"] = self.text(applies)
+            elif purpose_name is not None:
+                rule["applies_to"] = dict(purpose_name)  # the row's purpose (see document())
             at = (*here, "retention", len(rules))
             if found is None:
                 rule["note"] = self.text(line)
@@ -1034,38 +1116,52 @@ class _Builder:
                     cell.ref, line, "kept as text", self.path(at, f"note.{self.lang}"), why
                 )
                 continue
-            rule.update(found.fields)
+            fields = dict(found.fields)
+            if "event" in fields:
+                fields["event"] = self.text(str(fields["event"]))
+            rule.update(fields)
             rules.append(rule)
             shown = ", ".join(f"{k}: {v}" for k, v in found.fields.items())
-            self.report.add(cell.ref, line, "recognised", self.path(at, ""), shown)
+            if found.guessed:
+                why = "the event in the text's own words (after: event)"
+                self.comment((*at, "event"), f"{cell.ref}: guessed: {why}: {phrase!r}")
+                self.report.add(cell.ref, line, "guessed", self.path(at, ""), f"{shown}; {why}")
+            else:
+                # The page words a known event its own way: say what it was read from.
+                self.comment(at, f"{cell.ref}: read as {shown} from {phrase!r}")
+                self.report.add(cell.ref, line, "recognised", self.path(at, ""), shown)
 
     def _rights(self, register: dict[str, Any], here: tuple[Any, ...], purpose: int | None,
                 cell: Cell, value: str, row: dict[str, Cell]) -> None:  # fmt: skip
         available, conditional, unknown = rc.rights(value)
         rights = self.controller.get("rights")
+        shown = ", ".join(available + [f"{c} (where applicable)" for c in conditional])
         if rights is None:
             rights = {"available": available}
             if conditional:
                 rights["where_applicable"] = conditional
             self.controller["rights"] = rights
+            self.first[(-1, "rights")] = cell
+            self.report.add(cell.ref, value, "recognised", "controller.rights", shown)
+        elif (
+            rights.get("available") == available
+            and rights.get("where_applicable", []) == conditional
+        ):
             self.report.add(cell.ref, value, "recognised", "controller.rights",
-                            ", ".join(available + [f"{c} (where applicable)" for c in conditional]))  # fmt: skip
-        elif rights.get("available") != available:
-            self.report.add(cell.ref, value, "not understood",
-                            note="other rights than an earlier row's; the record states rights once, for the controller")  # fmt: skip
+                            f"the same as {self.first[(-1, 'rights')].ref}")  # fmt: skip
+        else:
+            self.note(("controller",), cell, "Rights", value,
+                      f"other rights than {self.first[(-1, 'rights')].ref}'s; the record states"
+                      " rights once, for the controller")  # fmt: skip
         for line in unknown:
             self.report.add(cell.ref, line, "not understood", note="not a right ropa knows")
 
     def _automated_decisions(self, register: dict[str, Any], here: tuple[Any, ...],
                              purpose: int | None, cell: Cell, value: str,
                              row: dict[str, Cell]) -> None:  # fmt: skip
-        if rc.yes_no(value) is False and register.get("automated_decisions", {"used": False}) == {
-            "used": False
-        }:
-            register["automated_decisions"] = {"used": False}
-            self.report.add(
-                cell.ref, value, "recognised", self.path(here, "automated_decisions.used"), "no"
-            )
+        if rc.yes_no(value) is False or _none(value):
+            self._once(here, "automated_decisions/used", False, cell, value, "recognised",
+                       "Automated decision-making")  # fmt: skip
             return
         self.note(here, cell, "Automated decision-making", value,
                   "describe it under automated_decisions and profiling")  # fmt: skip
@@ -1076,20 +1172,16 @@ class _Builder:
         if answer is None:
             self.note(here, cell, "DPIA required", value, "not understood as yes or no")
             return
-        register.setdefault("dpia", {})["required"] = answer
-        self.report.add(
-            cell.ref, value, "recognised", self.path(here, "dpia.required"), str(answer).lower()
-        )
+        self._once(here, "dpia/required", answer, cell, value, "recognised", "DPIA required")
 
     def _dpia_reference(self, register: dict[str, Any], here: tuple[Any, ...], purpose: int | None,
                         cell: Cell, value: str, row: dict[str, Cell]) -> None:  # fmt: skip
-        register.setdefault("dpia", {})["reference"] = value
-        self.report.add(cell.ref, value, "copied", self.path(here, "dpia.reference"))
+        self._once(here, "dpia/reference", value, cell, value, "copied", "DPIA")
 
     def _joint_controller(self, register: dict[str, Any], here: tuple[Any, ...],
                           purpose: int | None, cell: Cell, value: str,
                           row: dict[str, Cell]) -> None:  # fmt: skip
-        if rc.yes_no(value) is False or rc.fold(value) in ("not applicable", "n a", "none"):
+        if _none(value):
             self.report.add(cell.ref, value, "ignored", note="no joint controller stated")
             return
         for item in rc.split_items(value):
@@ -1115,11 +1207,7 @@ class _Builder:
 
     def _owner(self, register: dict[str, Any], here: tuple[Any, ...], purpose: int | None,
                cell: Cell, value: str, row: dict[str, Cell]) -> None:  # fmt: skip
-        if rc.EMAIL.fullmatch(value) and register.get("owner") in (None, value):
-            register["owner"] = value
-            self.report.add(cell.ref, value, "copied", self.path(here, "owner"))
-            return
-        self.note(here, cell, "Owner", value, "the owner is one e-mail address")
+        self._once(here, "owner", value, cell, value, "copied", "Owner")
 
     def _last_reviewed(self, register: dict[str, Any], here: tuple[Any, ...], purpose: int | None,
                        cell: Cell, value: str, row: dict[str, Cell]) -> None:  # fmt: skip
@@ -1127,18 +1215,14 @@ class _Builder:
         if day is None:
             self.note(here, cell, "Last reviewed", value, "not a date (YYYY-MM-DD or D.M.YYYY)")
             return
-        if register.get("last_reviewed", day) < day:
-            return
-        register["last_reviewed"] = day
-        self.report.add(cell.ref, value, "recognised", self.path(here, "last_reviewed"), day)
+        self._once(here, "last_reviewed", day, cell, value, "recognised", "Last reviewed")
 
     # --- processor tables ------------------------------------------------------------------
 
-    def _processor_position(self, pid: str) -> int:
-        entries = self.catalogues["processors"].entries
-        return next(i for i, p in enumerate(entries) if p["id"] == pid)
-
-    def processor_row(self, row: dict[str, Cell], register: int | None) -> None:
+    def processor_row(self, row: dict[str, Cell], used_by: Any = None) -> int | None:
+        """A row of a processor table, or the processor columns of an activity row (the
+        register using it is `used_by`: (register, its path)). Returns the processor's
+        position, or None when the row names none."""
         system_cell = row.get("processor_system")
         entity_cell = row.get("processor_legal_entity")
         both = row.get("processor_system_and_entity")
@@ -1154,118 +1238,151 @@ class _Builder:
                 system = text
         if not system and entity:
             system = entity
-        anchor = both or system_cell or entity_cell
-        if not system or anchor is None:
-            for item in row.values():
-                self.report.add(item.ref, plain(item.value), "not understood",
-                                note="a processor row names no system or legal entity")  # fmt: skip
-            return
-        position = self._processor(system, entity, anchor)
+        if not system:
+            for fld, item in row.items():
+                if fld in PROCESSOR_FIELDS:
+                    self.report.add(item.ref, plain(item.value), "not understood",
+                                    note="the row names no processor's system or legal entity")  # fmt: skip
+            return None
+        position = self._processor(system, entity)
         processor = self.catalogues["processors"].entries[position]
+        pid = processor["id"]
         at = ("processors", position)
         id_cell = row.get("processor_id")
         if id_cell is not None:
             wanted = plain(id_cell.value).strip()
-            self.report.add(id_cell.ref, wanted, "not understood" if wanted != processor["id"] else "copied",
-                            f"processors[{processor['id']}].id",
-                            "" if wanted == processor["id"] else "an id is made from the system's name")  # fmt: skip
+            if wanted == pid:
+                self.report.add(id_cell.ref, wanted, "copied", f"processors[{pid}].id")
+            else:
+                self.report.add(id_cell.ref, wanted, "ignored",
+                                note=f"the id {pid!r} is made from the system's name")  # fmt: skip
         if guessed_split and both is not None:
             why = "system and legal entity split at the first comma"
             self.comment((*at, "legal_entity"), f"{both.ref}: guessed: {why}")
-            self.report.add(
-                both.ref,
-                plain(both.value),
-                "guessed",
-                f"processors[{processor['id']}].system, .legal_entity",
-                why,
-            )
+            self.report.add(both.ref, plain(both.value), "guessed", f"processors[{pid}]", why)
         else:
             for cell in (system_cell, entity_cell, both):
                 if cell is not None:
-                    self.report.add(
-                        cell.ref, plain(cell.value), "copied", f"processors[{processor['id']}]"
-                    )
+                    self.report.add(cell.ref, plain(cell.value), "copied", f"processors[{pid}]")
         where = row.get("processor_countries")
         if where is not None:
-            codes, unknown = rc.countries(plain(where.value))
-            self._countries(
-                position, codes, where, plain(where.value), row.get("transfer_safeguards"), False
-            )
-            for part in unknown:
-                self.report.add(
-                    where.ref, part, "not understood", note="not a country or region ropa knows"
-                )
+            self._countries(position, where, row.get("transfer_safeguards"), guessed=False)
         signed = row.get("dpa_signed")
         if signed is not None:
             answer = rc.yes_no(plain(signed.value))
             if answer is None:
-                self.note(
-                    at,
-                    signed,
-                    "Data processing agreement signed",
-                    plain(signed.value),
-                    "not yes or no",
-                )
+                self.note(at, signed, "Data processing agreement signed", plain(signed.value),
+                          "not yes or no")  # fmt: skip
             else:
                 processor.setdefault("dpa", {})["signed"] = answer
-                self.report.add(
-                    signed.ref,
-                    plain(signed.value),
-                    "recognised",
-                    f"processors[{processor['id']}].dpa.signed",
-                )
+                self.report.add(signed.ref, plain(signed.value), "recognised",
+                                f"processors[{pid}].dpa.signed")  # fmt: skip
         reference = row.get("dpa_reference")
         if reference is not None:
             processor.setdefault("dpa", {})["reference"] = plain(reference.value).strip()
-            self.report.add(
-                reference.ref,
-                plain(reference.value),
-                "copied",
-                f"processors[{processor['id']}].dpa.reference",
-            )
+            self.report.add(reference.ref, plain(reference.value), "copied",
+                            f"processors[{pid}].dpa.reference")  # fmt: skip
         purpose = row.get("processor_purpose")
-        if purpose is not None:
+        if used_by is not None:
+            register, here = used_by
+            self._use(position, register, here, purpose)
+        elif purpose is not None:
             self.note(at, purpose, "Purpose of the service", plain(purpose.value).strip(),
                       "the table names no register: add the processor to a register's"
                       " processors with this purpose")  # fmt: skip
-        for fld, cell in row.items():
-            if fld not in PROCESSOR_FIELDS and fld != "transfer_safeguards":
-                self.report.add(cell.ref, plain(cell.value), "not understood",
-                                note=f"{fld} belongs in a table of processing activities")  # fmt: skip
+        if used_by is None:
+            for fld, cell in row.items():
+                if fld not in PROCESSOR_FIELDS and fld != "transfer_safeguards":
+                    self.report.add(cell.ref, plain(cell.value), "not understood",
+                                    note=f"{fld} belongs in a table of processing activities")  # fmt: skip
+        return position
 
-    def _countries(self, position: int, codes: list[str], cell: Cell, value: str,
-                   safeguard: Cell | None, guessed: bool) -> None:  # fmt: skip
+    def _countries(self, position: int, cell: Cell, safeguard: Cell | None, guessed: bool) -> None:
+        """The countries a cell names, for the processor at `position`, and the transfers to
+        those outside the EU/EEA on the mechanism the safeguard cell names."""
         from ropa import countries as country_data
 
-        data = country_data.load()
+        value = plain(cell.value).strip()
+        found = rc.countries(value)
         processor = self.catalogues["processors"].entries[position]
-        held = processor.setdefault("countries", [])
-        for code in codes:
-            if code not in held:
-                held.append(code)
         pid = processor["id"]
-        how = "guessed" if guessed else "recognised"
-        why = "the countries of the row's one processor" if guessed else ", ".join(codes)
-        if guessed:
-            self.comment(("processors", position, "countries"), f"{cell.ref}: guessed: {why}")
-        self.report.add(cell.ref, value, how, f"processors[{pid}].countries", why)
-        outside = [c for c in codes if data.is_known(c) and not data.in_eea(c)]
-        if not outside or safeguard is None:
+        at = ("processors", position)
+        if found.unknown:
+            self.note(at, cell, "Countries", ", ".join(found.unknown),
+                      "not a country or region ropa knows")  # fmt: skip
+        if found.codes:
+            held = processor.setdefault("countries", [])
+            held.extend(code for code in found.codes if code not in held)
+            why = ", ".join(found.codes)
+            if guessed:
+                why += " (the row's one processor)"
+            if found.left_out:
+                why += f"; left out: {', '.join(repr(w) for w in found.left_out)}"
+            if guessed or found.left_out:
+                self.comment((*at, "countries"), f"{cell.ref}: guessed: {why}")
+            self.report.add(cell.ref, value, "guessed" if guessed or found.left_out else "recognised",
+                            f"processors[{pid}].countries", why)  # fmt: skip
+        data = country_data.load()
+        outside = [c for c in found.codes if data.is_known(c) and not data.in_eea(c)]
+        if safeguard is None:
             return
-        found, invalid = rc.mechanisms(plain(safeguard.value))
         text = plain(safeguard.value).strip()
-        if len(found) != 1:
-            why = invalid or (
-                "names several mechanisms" if found else "not understood as a transfer mechanism"
-            )
-            self.note(("processors", position), safeguard, "Transfer safeguards", text, why)
+        if not outside:
+            self.note(at, safeguard, "Transfer safeguards", text,
+                      "the row names no country outside the EU/EEA")  # fmt: skip
+            return
+        mechanisms, invalid = rc.mechanisms(text)
+        if len(mechanisms) != 1:
+            why = invalid or ("names several mechanisms" if mechanisms
+                              else "not understood as a transfer mechanism")  # fmt: skip
+            self.note(at, safeguard, "Transfer safeguards", text, why)
             return
         transfers = processor.setdefault("transfers", [])
         for code in outside:
             if all(t["country"] != code for t in transfers):
-                transfers.append({"country": code, "mechanism": found[0]})
+                transfers.append({"country": code, "mechanism": mechanisms[0]})
         self.report.add(safeguard.ref, text, "recognised", f"processors[{pid}].transfers",
-                        f"{found[0]} for {', '.join(outside)}")  # fmt: skip
+                        f"{mechanisms[0]} for {', '.join(outside)}")  # fmt: skip
+
+
+# The contact block's labels (folded) and the controller's field each gives.
+CONTACT_LABELS = {
+    "name": "name", "organisation": "name", "organisation name": "name", "organization": "name",
+    "nom": "name", "nom de l organisme": "name", "namn": "name", "nimi": "name",
+    "email": "email", "e mail": "email", "e post": "email", "epost": "email",
+    "sahkoposti": "email", "adresse de messagerie": "email", "courriel": "email",
+    "telephone": "phone", "phone": "phone", "telefon": "phone", "puhelin": "phone",
+    "website": "website", "web site": "website", "webbplats": "website", "verkkosivusto": "website",
+    "verkkosivut": "website", "site web": "website", "site internet": "website",
+}  # fmt: skip
+# What a mapping leaves out (`field: null`).
+LEFT_OUT = "-"
+
+
+def _none(value: str) -> bool:
+    """Whether a cell says there is nothing: "N/A", "none", "–", "no"."""
+    return rc.yes_no(value) is False or rc.fold(value) in ("not applicable", "none", "", "ingen",
+                                                           "inga", "ei ole", "aucun", "aucune")  # fmt: skip
+
+
+def _one_rule_for_all(register: dict[str, Any]) -> None:
+    """Retention rules read from the rows of a register's purposes carry the purpose as
+    `applies_to`; where every rule is the same but for that, the purposes share one rule."""
+    rules = register.get("retention") or []
+    purposes = register.get("purposes") or []
+    names = [p["name"] for p in purposes]
+    bare = [{k: v for k, v in rule.items() if k != "applies_to"} for rule in rules]
+    if (
+        rules
+        and all(rule.get("applies_to") in names for rule in rules)
+        and all(b == bare[0] for b in bare)
+    ):
+        register["retention"] = [bare[0]]
+    elif len(purposes) <= 1:
+        register["retention"] = [
+            {k: v for k, v in rule.items() if not (k == "applies_to" and v in names)}
+            for rule in rules
+        ]
 
 
 def _applies_to(line: str) -> tuple[str, str]:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ropa.loader import load_text
+from ropa.loader import Document, load_text
 
 Path = tuple[Any, ...]
 
@@ -45,7 +45,19 @@ def dump(
     """`document` as YAML text; `comments[path]` are comment lines written above the entry
     at `path` (keys and 0-based list positions from the document's root); `header` lines
     open the file. Raises WriteError if the text does not load back as `document`."""
-    out: list[str] = [f"# {line}".rstrip() for line in header or []]
+    return dump_loaded(document, comments, header, name)[0]
+
+
+def dump_loaded(
+    document: Mapping[str, Any],
+    comments: Mapping[Path, list[str]] | None = None,
+    header: list[str] | None = None,
+    name: str = "<import>",
+) -> tuple[str, Document]:
+    """`dump`, with the text as ropa's loader read it back (named `name` in findings)."""
+    out: list[str] = [
+        f"# {part}".rstrip() for line in header or [] for part in line.splitlines() or [""]
+    ]
     if out:
         out.append("")
     writer = _Writer(out, comments or {})
@@ -54,10 +66,10 @@ def dump(
             out.append("")
         writer.entry(str(key), value, 0, (key,))
     text = "\n".join(out) + "\n"
-    loaded = load_text(text, name).data
-    if loaded != dict(document):
+    loaded = load_text(text, name)
+    if loaded.data != dict(document):
         raise WriteError(f"{name}: the YAML written does not read back as the value imported")
-    return text
+    return text, loaded
 
 
 class _Writer:
