@@ -1274,7 +1274,7 @@ def import_record(
                         documents=[doc for _n, _t, doc in texts])  # fmt: skip
         result = check(loaded, catalog_folder(out))
         report = imported.report
-        if imported.exact and not result.errors:
+        if imported.exact and not result.errors and report.language in _shipped_languages():
             from ropa.importing.core import edited_cells
 
             edited_cells(source, loaded.documents, report.language, result.today, report)
@@ -1310,6 +1310,12 @@ def import_record(
         _info(f"{counts} in the imported record; next: review the comments, then ropa render"
               f" {folder}\n")  # fmt: skip
     raise typer.Exit(1 if errors or report.not_understood else 0)
+
+
+def _shipped_languages() -> list[str]:
+    from ropa import i18n
+
+    return i18n.available_languages()
 
 
 def _language_code(value: str) -> bool:

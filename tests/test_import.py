@@ -454,6 +454,7 @@ def zip_bytes() -> bytes:
         (b"a,b\n\xe9,1\n", "latin.csv", "latin.csv:2: not UTF-8 (byte 0xe9)"),
         (b"x\x00y", "bin.csv", "bin.csv: binary data"),
         (b"Foo,Bar\n1,2\n", "plain.csv", "plain.csv: no sheet has headers ropa recognises"),
+        (b"", "empty.csv", "empty.csv: holds no rows to import"),
     ],
 )  # fmt: skip
 def test_unreadable_sources(tmp_path: Path, content: bytes, name: str, message: str) -> None:
@@ -615,7 +616,7 @@ def test_a_dental_clinic_s_csv(tmp_path: Path) -> None:
     assert load(out, "controller.yaml")["controller"]["rights"] == {
         "available": ["access", "rectification", "erasure"]
     }
-    assert found["clinic.csv!H3"]["note"] == "the same as clinic.csv!H2"
+    assert found["clinic.csv!H3"]["note"] == "access, rectification, erasure"
     marketing = load(out, "2-marketing.yaml")["registers"][0]
     assert marketing["internal_note"] == "Third countries (clinic.csv!E4): Globalt"
     assert marketing["retention"] == [{"period": 24, "unit": "months", "after": "last_activity"}]
@@ -717,3 +718,106 @@ def _letters(column: int) -> str:
     from ropa.importing.sources import column_letter
 
     return column_letter(column)
+
+
+# --- a second trial: a French association's record -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "bases", "rest"),
+    [
+        ("Consentement", ["consent"], ""),
+        ("Exécution d'un contrat", ["contract"], ""),
+        ("Sauvegarde des intérêts vitaux", ["vital_interests"], ""),
+        ("Art. 6(1)(f) GDPR", ["legitimate_interests"], ""),
+        ("Art. 6(1)(c) – Patientdatalagen (2008:355)", ["legal_obligation"],
+         "patientdatalagen 2008 355"),
+        ("Berättigat intresse: påminnelser", ["legitimate_interests"], "paminnelser"),
+    ],
+)  # fmt: skip
+def test_legal_basis_words(text: str, bases: list[str], rest: str) -> None:
+    from ropa.importing import recognise
+
+    assert (recognise.legal_bases(text), recognise.basis_rest(text)) == (bases, rest)
+
+
+def test_french_cells(tmp_path: Path) -> None:
+    """Rights given by several rows are joined (those not every row gives are where
+    applicable); "Accès" is the right of access; "jusqu'au retrait du consentement" is an end
+    event; an Art. 9 condition in the legal-basis column is the purpose's condition."""
+    source = tmp_path / "registre.csv"
+    source.write_text(
+        "Nom du traitement;Finalité(s) du traitement;Base légale;Droits des personnes;"
+        "Durée de conservation\n"
+        "Adhésions;Gestion des adhérents;Exécution d'un contrat;Accès, rectification;"
+        "3 ans après la fin du contrat\n"
+        "Événements;Certificat médical;Consentement explicite (Art. 9(2)(a));"
+        "Accès, rectification, portabilité;jusqu'au retrait du consentement\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "record"
+    result = run("import", str(source), "--out", str(out))
+    assert result.exit_code == 1, result.output
+    controller = load(out, "controller.yaml")["controller"]
+    assert controller["rights"] == {"available": ["access", "rectification"],
+                                    "where_applicable": ["portability"]}  # fmt: skip
+    text = (out / "controller.yaml").read_text(encoding="utf-8")
+    assert "# registre.csv!D2, registre.csv!D3: guessed: the rows name different rights" in text
+    events = load(out, "evenements.yaml")["registers"][0]
+    assert events["purposes"][0]["special_category_condition"] == "explicit_consent"
+    assert events["purposes"][0]["legal_bases"] == []
+    assert events["retention"] == [{"until": "consent_withdrawn"}]
+    members = load(out, "adhesions.yaml")["registers"][0]
+    assert "internal_note" not in members["purposes"][0]  # nothing beyond the basis
+    role = "# a table of processing activities is a controller's record (Art. 30(1));"
+    assert role in (out / "adhesions.yaml").read_text(encoding="utf-8")
+
+
+def test_record_sheet_in_a_record_s_own_language(tmp_path: Path) -> None:
+    """A record published in a language of its own catalog exports its record sheet with
+    headers in that language: the sheet is still known by its field paths."""
+    workbook, imported = tmp_path / "askele.xlsx", tmp_path / "imported"
+    run("export", str(ROOT / "registers"), "--out", str(workbook), "--lang", "en")
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Record data"]
+    sheet.title = "Données du registre"
+    sheet["A1"], sheet["B1"] = "Champ", "Valeur"
+    book.save(workbook)
+    result = run("import", str(workbook), "--out", str(imported))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(
+        "askele.xlsx: ropa workbook (record sheet) (the record's own); 750 copied\n"
+    )
+    assert load(imported, "customers.yaml") == load(ROOT / "registers", "customers.yaml")
+
+
+def test_sheet_name_with_a_bidi_control(tmp_path: Path) -> None:
+    """A comment names the cell, and its sheet: a character no record file may hold is
+    written as an escape, never a traceback."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Registre\u202e"
+    sheet.append(["Nom du traitement", "Finalité(s) du traitement", "Durée de conservation"])
+    sheet.append(["Adhésions", "Gestion", "aussi longtemps que nécessaire"])
+    book.save(tmp_path / "b.xlsx")
+    out = tmp_path / "record"
+    result = run("import", str(tmp_path / "b.xlsx"), "--out", str(out))
+    assert result.exit_code == 1, result.output
+    assert "      # 'Registre\\u202e'!C2: kept as text:" in (out / "adhesions.yaml").read_text(
+        encoding="utf-8")  # fmt: skip
+
+
+def test_utf16_csv_and_opendocument_by_content(tmp_path: Path) -> None:
+    source = tmp_path / "unicode.txt"
+    source.write_bytes("Register\tPurpose\nKunder\tFörsäljning\n".encode("utf-16"))
+    out = tmp_path / "record"
+    assert run("import", str(source), "--out", str(out)).exit_code == 1
+    assert load(out, "kunder.yaml")["registers"][0]["purposes"][0]["name"] == {
+        "en": "Försäljning"}  # fmt: skip
+    ods = tmp_path / "renamed.xlsx"
+    with zipfile.ZipFile(ods, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+    result = run("import", str(ods), "--out", str(tmp_path / "o"))
+    assert result.exit_code == 2
+    assert "renamed.xlsx: an OpenDocument spreadsheet (.ods); save it as .xlsx or CSV" in (
+        result.stderr)  # fmt: skip

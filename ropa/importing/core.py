@@ -16,6 +16,7 @@ register named after its id.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -83,24 +84,36 @@ def _record_headers() -> dict[tuple[str, str], str]:
     return found
 
 
+# The first field path of a record sheet starts with a section of the record.
+_FIRST_FIELD = re.compile("^(?:" + "|".join(fieldsheet.SECTIONS) + r")[.\[{]")
+
+
 def _record_sheet(source: Source) -> tuple[Table, str] | None:
-    """The record sheet of a ropa workbook, with the workbook's language, or None."""
+    """The record sheet of a ropa workbook, with the workbook's language ("" when its
+    headers are in a language of the record's own catalog), or None. Known by its shape:
+    two header cells, then a field path such as `controller.name` in column A."""
     if source.kind != "xlsx":
         return None
     headers = _record_headers()
     for table in source.tables:
         if table.hidden:
             continue
-        for _number, cells in table.rows():
-            pair = tuple(str(cell.value) for cell in cells[:2])
-            if len(pair) == 2 and pair in headers:
-                return table, headers[(pair[0], pair[1])]
-            break
+        rows = table.rows()
+        first = next(rows, None)
+        second = next(rows, None)
+        if first is None or second is None or len(first[1]) != 2:
+            continue
+        pair = (str(first[1][0].value), str(first[1][1].value))
+        head = second[1][0]
+        if pair in headers or (
+            head.column == 1 and isinstance(head.value, str) and _FIRST_FIELD.match(head.value)
+        ):
+            return table, headers.get(pair, "")
     return None
 
 
 def _from_record_sheet(source: Source, table: Table, language: str, progress: Any) -> Imported:
-    report = Report(source.name, "ropa workbook (record sheet)", language)
+    report = Report(source.name, "ropa workbook (record sheet)", language or "the record's own")
     for other in source.tables:
         if other is table:
             continue

@@ -179,11 +179,18 @@ def _basis_terms() -> list[Term]:
     return _terms(BASIS_TERMS, _labels("basis_label", BASES))
 
 
-# Words that say nothing beyond the basis they go with ("Art. 6(1)(f) GDPR").
+# Words that say nothing beyond the basis they go with ("Art. 6(1)(f) GDPR", "Exécution
+# d'un contrat", "Sauvegarde des intérêts vitaux"): articles, the Regulation's names, and
+# the words Art. 6's points are written with.
 _FILLER = re.compile(
     r"\b(?:art|article|artikel|artikla|artiklan|gdpr|dsgvo|rgpd|dataskyddsforordningen"
     r"|tietosuoja asetus|tietosuoja asetuksen|eu|the|and|och|ja|et|or|eller|tai|ou|of|de|la"
-    r"|le|du|kohta|punkt|point|para|paragraph|a|b|c|d|e|f|1|6|basis|grund|peruste)\b"
+    r"|le|du|des|d|un|une|l|a|b|c|d|e|f|1|6|kohta|punkt|point|para|paragraph|basis|grund"
+    r"|peruste|lawful|legal|laglig|rattslig|base|legale|juridique|execution|performance"
+    r"|necessary|necessity|necessaire|nodvandig|tarpeen|compliance|comply|respect|fullgora"
+    r"|uppfylla|noudattaminen|noudattamiseksi|protection|protect|safeguard|sauvegarde|skydd"
+    r"|skydda|suojaaminen|suojaamiseksi|task|mission|tache|uppgift|tehtava|for|to|att|av"
+    r"|with|with|a|an|in|en|i|pour|par|som|carried|out|its|our|var|notre|vos|your)\b"
 )
 
 
@@ -211,13 +218,15 @@ def _bases(text: str) -> tuple[list[str], str]:
     for start, end, code in sorted(hits):
         if code not in found:
             found.append(code)
+        while end < len(folded) and folded[end].isalnum():  # "consent" of "consentement"
+            end += 1
         rest[start:end] = " " * (end - start)
     left = "".join(rest) if found else folded
     left = _FILLER.sub(" ", re.sub(r"\b\w*(?:intresse|interest|etu|interet)\w*\b", " ", left))
     return found, " ".join(left.split())
 
 
-_ARTICLE9 = re.compile(r"\b9\s*2\s*([a-j])\b")
+_ARTICLE9 = ARTICLE9 = re.compile(r"\b9\s*2\s*([a-j])\b")
 _POINT_CONDITION = dict(zip("abcdefghij", (
     "explicit_consent", "employment_social_security", "vital_interests_incapable",
     "not_for_profit_body", "made_public_by_subject", "legal_claims",
@@ -433,7 +442,7 @@ UNTIL_TERMS: list[tuple[str, str]] = [
     ("purpose_fulfilled", r"purpose|andamal|tarkoitu|finalite"),
 ]  # fmt: skip
 _UNTIL = re.compile(r"\b(?:until|as long as|for the duration|sa lange|tills|till dess|kunnes"
-                    r"|niin kauan|jusqu a|tant que|pendant toute la duree)\b")  # fmt: skip
+                    r"|niin kauan|jusqu a|jusqu au|tant que|pendant toute la duree)\b")  # fmt: skip
 _AFTER = re.compile(r"\b(?:after|from|following|efter|fran|raknat fran|apres|a compter|"
                     r"a partir)\b")  # fmt: skip
 _LIMITS = [
@@ -543,8 +552,10 @@ def measure_kind(text: str) -> str | None:
 
 # --- rights ------------------------------------------------------------------------------
 
+RIGHT_CODES = ("access", "rectification", "erasure", "restriction", "objection", "portability",
+               "complaint")  # fmt: skip
 RIGHT_TERMS: list[tuple[str, str]] = [
-    ("access", r"\baccess|tillgang|insyn|tarkastaa|tarkastusoikeus|paasy|droit d acces"),
+    ("access", r"\baccess|\bacces\b|tillgang|insyn|tarkastaa|tarkastusoikeus|paasy"),
     ("rectification", r"rectif|correct|rattelse|oikaise|oikaisu"),
     ("erasure", r"erasure|\berase|delet|forgotten|radering|glomas|poista|effacement|oubli"),
     ("restriction", r"restrict|begransning|rajoitt|limitation"),

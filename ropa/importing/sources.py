@@ -105,16 +105,28 @@ def open_source(path: Path, encoding: str | None = None) -> Source:
     except OSError as exc:
         raise UsageError(f"{path}: cannot be read: {exc.strerror}") from None
     suffix = path.suffix.lower()
-    if head.startswith(b"PK\x03\x04") or suffix in (".xlsx", ".xlsm"):
-        if suffix == ".ods":
+    if head.startswith(b"PK\x03\x04") or suffix in (".xlsx", ".xlsm", ".ods"):
+        if _opendocument(path):
             raise UsageError(
-                f"{path}: an OpenDocument spreadsheet; save it as .xlsx or CSV first"
+                f"{path}: an OpenDocument spreadsheet (.ods); save it as .xlsx or CSV first"
                 " (LibreOffice: File > Save As)"
             )
         return _workbook(path)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise UsageError(f"{path}: an Excel 97-2003 workbook (.xls); save it as .xlsx or CSV first")
     return _csv(path, encoding)
+
+
+def _opendocument(path: Path) -> bool:
+    """Whether the zip at `path` is an OpenDocument file (its `mimetype` entry says so)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if "mimetype" not in archive.namelist():
+                return False
+            with archive.open("mimetype") as entry:
+                return entry.read(200).startswith(b"application/vnd.oasis.opendocument")
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
 
 
 def _check_zip(path: Path) -> None:
@@ -203,8 +215,13 @@ def _csv(path: Path, encoding: str | None) -> Source:
         raw = path.read_bytes()
     except OSError as exc:
         raise UsageError(f"{path}: cannot be read: {exc.strerror}") from None
-    if b"\x00" in raw[:4096]:
-        raise UsageError(f"{path}: binary data, not a workbook (.xlsx) or a CSV file")
+    if encoding is None and raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"  # Excel's "Unicode text": the byte order mark says so
+    if encoding is None and b"\x00" in raw[:4096]:
+        raise UsageError(
+            f"{path}: binary data, not a workbook (.xlsx) or a CSV file (a CSV file in UTF-16"
+            " or UTF-32 without a byte order mark needs --encoding)"
+        )
     try:
         text = raw.decode(encoding or "utf-8-sig")
     except LookupError:
@@ -217,12 +234,16 @@ def _csv(path: Path, encoding: str | None) -> Source:
         ) from None
     if text.startswith("\ufeff"):
         text = text[1:]
+    if "\x00" in text:
+        raise UsageError(f"{path}: binary data, not a workbook (.xlsx) or a CSV file")
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count) if first else ","
     name = path.name
 
     def rows() -> Iterator[tuple[int, list[Cell]]]:
         widths = table.fields
+        # A cell may be as large as the file (csv's default limit is 128 KiB).
+        csv.field_size_limit(max(csv.field_size_limit(), MAX_CSV_BYTES))
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         try:
             # Rows as a spreadsheet numbers them (a text with line breaks is one row).

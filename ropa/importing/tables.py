@@ -468,6 +468,8 @@ def import_tables(
             )
             continue
         plans.append((table, number, cells))
+    if not plans and not any(next(t.rows(), None) for t in source.tables if not t.hidden):
+        raise UsageError(f"{source.name}: holds no rows to import")
     if not plans:
         raise UsageError(
             f"{source.name}: no sheet has headers ropa recognises (the ICO's or the CNIL's"
@@ -541,6 +543,8 @@ class _Builder:
         self.row_processors: list[int] = []
         # Register-level values and the cell each came from: (register, key) -> cell.
         self.first: dict[tuple[int, str], Cell] = {}
+        # Each rights cell with the rights it gives (available, where applicable).
+        self.rights_rows: list[tuple[Cell, list[str], list[str]]] = []
 
     # --- the document --------------------------------------------------------------------
 
@@ -549,6 +553,7 @@ class _Builder:
             self._at(path)["internal_note"] = "\n".join(lines)
         for register in self.registers:
             _one_rule_for_all(register)
+        self._joined_rights()
         doc: dict[str, Any] = {}
         controller = dict(self.controller)
         if self.joint.entries:
@@ -757,6 +762,9 @@ class _Builder:
             rid = rc.slug(name, "register", self.register_ids)
         self.registers.append({"id": rid, "name": self.text(name), "role": "controller"})
         position = len(self.registers) - 1
+        self.comment(("registers", position, "role"),
+                     "a table of processing activities is a controller's record (Art. 30(1));"
+                     " processing on behalf of others is role: processor")  # fmt: skip
         self.register_index[key] = position
         self.report.add(cell.ref, name, "copied", f"registers[{rid}].name.{self.lang}")
         return position
@@ -827,6 +835,18 @@ class _Builder:
             return
         at = (*here, "purposes", purpose)
         bases = rc.legal_bases(value)
+        condition = rc.conditions(value) if rc.ARTICLE9.search(rc.fold(value)) else []
+        target = register["purposes"][purpose]
+        if len(condition) == 1 and target.get("special_category_condition") in (None, condition[0]):
+            # "Consentement explicite (Art. 9(2)(a))": the Art. 9 condition the cell names.
+            target["special_category_condition"] = condition[0]
+            self.report.add(cell.ref, value, "recognised",
+                            self.path(at, "special_category_condition"), condition[0])  # fmt: skip
+            bases = [
+                b for b in bases if not (b == "consent" and condition[0] == "explicit_consent")
+            ]
+            if not bases:
+                return
         if not bases:
             self.note(at, cell, "Legal basis", value, "not understood as an Art. 6(1) basis")
             return
@@ -1133,28 +1153,38 @@ class _Builder:
 
     def _rights(self, register: dict[str, Any], here: tuple[Any, ...], purpose: int | None,
                 cell: Cell, value: str, row: dict[str, Cell]) -> None:  # fmt: skip
+        """The rights a row's activity gives; the record states them once, for the
+        controller (`document` joins the rows: see `_joined_rights`)."""
         available, conditional, unknown = rc.rights(value)
-        rights = self.controller.get("rights")
-        shown = ", ".join(available + [f"{c} (where applicable)" for c in conditional])
-        if rights is None:
-            rights = {"available": available}
-            if conditional:
-                rights["where_applicable"] = conditional
-            self.controller["rights"] = rights
-            self.first[(-1, "rights")] = cell
+        if available or conditional:
+            self.rights_rows.append((cell, available, conditional))
+            shown = ", ".join(available + [f"{c} (where applicable)" for c in conditional])
             self.report.add(cell.ref, value, "recognised", "controller.rights", shown)
-        elif (
-            rights.get("available") == available
-            and rights.get("where_applicable", []) == conditional
-        ):
-            self.report.add(cell.ref, value, "recognised", "controller.rights",
-                            f"the same as {self.first[(-1, 'rights')].ref}")  # fmt: skip
-        else:
-            self.note(("controller",), cell, "Rights", value,
-                      f"other rights than {self.first[(-1, 'rights')].ref}'s; the record states"
-                      " rights once, for the controller")  # fmt: skip
         for line in unknown:
             self.report.add(cell.ref, line, "not understood", note="not a right ropa knows")
+
+    def _joined_rights(self) -> None:
+        """controller.rights from every row's rights: a right every such row gives without
+        condition is available; one only some rows give, or give "where applicable", is
+        available where applicable (said in a comment: which rows' rights differ)."""
+        if not self.rights_rows:
+            return
+        order = rc.RIGHT_CODES
+        everywhere = [c for c in order if all(c in row[1] for row in self.rights_rows)]
+        anywhere = {c for _cell, a, w in self.rights_rows for c in (*a, *w)}
+        conditional = [c for c in order if c in anywhere and c not in everywhere]
+        rights: dict[str, Any] = {"available": everywhere}
+        if conditional:
+            rights["where_applicable"] = conditional
+        self.controller["rights"] = rights
+        differ = {tuple(a) for _c, a, _w in self.rights_rows} | {
+            tuple(w) for _c, _a, w in self.rights_rows
+        }
+        if len(self.rights_rows) > 1 and len(differ) > 2:
+            cells = ", ".join(cell.ref for cell, _a, _w in self.rights_rows)
+            self.comment(("controller", "rights"),
+                         f"{cells}: guessed: the rows name different rights; those not named"
+                         " by every row are where_applicable")  # fmt: skip
 
     def _automated_decisions(self, register: dict[str, Any], here: tuple[Any, ...],
                              purpose: int | None, cell: Cell, value: str,

@@ -13,7 +13,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ropa.loader import Document, load_text
+from ropa.loader import Document, LoadError, load_text
+from ropa.text import one_line
 
 Path = tuple[Any, ...]
 
@@ -56,7 +57,9 @@ def dump_loaded(
 ) -> tuple[str, Document]:
     """`dump`, with the text as ropa's loader read it back (named `name` in findings)."""
     out: list[str] = [
-        f"# {part}".rstrip() for line in header or [] for part in line.splitlines() or [""]
+        f"# {one_line(part)}".rstrip()
+        for line in header or []
+        for part in line.splitlines() or [""]
     ]
     if out:
         out.append("")
@@ -66,7 +69,10 @@ def dump_loaded(
             out.append("")
         writer.entry(str(key), value, 0, (key,))
     text = "\n".join(out) + "\n"
-    loaded = load_text(text, name)
+    try:
+        loaded = load_text(text, name)
+    except LoadError as exc:
+        raise WriteError(exc.problem.format()) from None
     if loaded.data != dict(document):
         raise WriteError(f"{name}: the YAML written does not read back as the value imported")
     return text, loaded
@@ -80,7 +86,9 @@ class _Writer:
     def _comment(self, path: Path, indent: int) -> None:
         for line in self.comments.get(path, ()):
             for part in line.splitlines() or [""]:
-                self.out.append(f"{' ' * indent}# {part}".rstrip())
+                # A comment shows a sheet's name or a cell's text: never a character the
+                # record's files may not hold (a bidi override in a sheet name, say).
+                self.out.append(f"{' ' * indent}# {one_line(part)}".rstrip())
 
     def entry(self, key: str, value: Any, indent: int, path: Path, comment: bool = True) -> None:
         """`key: value` at `indent`, with the comments on `path` above it."""
