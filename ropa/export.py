@@ -189,21 +189,33 @@ class Export:
                 ]
             )
             decisions = self._decisions(register)
+            # What the register's rows share is worded once, not once per purpose.
+            name = self.view.text(register.get("name"))
+            joint = self._joint(register, joints)
+            subjects = self._texts(register.get("data_subjects"))
+            data = self._texts(register.get("personal_data"))
+            recipients = self._recipients(register)
+            dpas = self._dpas(register)
+            measures = self._measures(register)
+            source_names = self._join(
+                [self.view.text(sources[s].get("name")) for s in register.get("sources") or []]
+            )
+            owner, reviewed = str(register.get("owner")), str(register.get("last_reviewed"))
             for purpose in register.get("purposes") or []:
                 bases = purpose["legal_bases"]
                 rows.append(
                     [
-                        self.view.text(register.get("name")),
+                        name,
                         self.view.text(purpose["name"]),
-                        self._joint(register, joints),
-                        self._texts(register.get("data_subjects")),
-                        self._texts(register.get("personal_data")),
-                        self._recipients(register),
-                        self._dpas(register),
+                        joint,
+                        subjects,
+                        data,
+                        recipients,
+                        dpas,
                         countries,
                         exceptional,
                         retention,
-                        self._measures(register),
+                        measures,
                         self._join(
                             [_upper_first(self.view.basis_label(b["basis"])) for b in bases]
                         ),
@@ -216,16 +228,11 @@ class Export:
                         self._join([b["lia"] for b in bases if b.get("lia")]),
                         right_names if rights else "",
                         decisions,
-                        self._join(
-                            [
-                                self.view.text(sources[s].get("name"))
-                                for s in register.get("sources") or []
-                            ]
-                        ),
+                        source_names,
                         register.id,
                         purpose["id"],
-                        str(register.get("owner")),
-                        str(register.get("last_reviewed")),
+                        owner,
+                        reviewed,
                     ]
                 )
         widths = [
@@ -578,14 +585,19 @@ def to_xlsx(sheets: list[Sheet], created: str) -> bytes:
             ws.row_dimensions[number].height = _row_height(row, sheet.widths)
             ws.append(cells)
             del ws.row_dimensions[number]
-    buffer = io.BytesIO()
-    book.save(buffer)
     used = {
         f"xl/worksheets/sheet{number}.xml": f"A1:{get_column_letter(len(sheet.header))}"
         f"{len(sheet.rows) + 1}"
         for number, sheet in enumerate(sheets, start=1)
     }
-    return _fixed_zip(buffer.getvalue(), created, used)
+    from openpyxl.writer.excel import ExcelWriter
+
+    buffer = io.BytesIO()
+    # Not `book.save()`: it stamps `modified` with the clock, and its zip entries with the
+    # time of writing. Written through _FixedZip, the same workbook gives the same bytes, in
+    # one pass (rewriting the zip afterwards meant inflating and compressing it all again).
+    ExcelWriter(book, _FixedZip(buffer, used)).save()
+    return buffer.getvalue()
 
 
 def _cell_styles(ws: Any, wrap: Any, bold: Any) -> dict[str, Any]:
@@ -607,34 +619,33 @@ def _cell_styles(ws: Any, wrap: Any, bold: Any) -> dict[str, Any]:
     return found
 
 
-def _fixed_zip(data: bytes, created: str, used: dict[str, str] | None = None) -> bytes:
-    """Rewrite the zip with fixed entry times, and the document's own timestamps (openpyxl
-    stamps `modified` with the clock when saving), so the same workbook gives the same bytes.
-    `used` gives each sheet's used range (`xl/worksheets/sheet1.xml` -> `A1:V21`): written
-    in write-only mode a sheet does not state it, and a reader (openpyxl's read-only mode,
-    `ropa import`) would otherwise read the whole sheet once just to find its size."""
-    import re
+class _FixedZip(zipfile.ZipFile):
+    """A zip archive for a workbook that the same record always writes alike: every entry
+    dated FIXED_TIME with the same permissions (the zip format cannot store dates before
+    1980), and each sheet's used range stated (`used`: `xl/worksheets/sheet1.xml` ->
+    `A1:V21`), which a sheet written in write-only mode leaves out, so that a reader
+    (openpyxl's read-only mode, `ropa import`) need not read the whole sheet to find its
+    size."""
 
-    stamp = f"{created}Z".encode()
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(
-                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
-                    rb"\g<1>" + stamp + rb"\g<2>",
-                    content,
-                )
-            elif used and info.filename in used and b"<dimension " not in content[:4096]:
-                dimension = f'<dimension ref="{used[info.filename]}" />'.encode()
-                content = content.replace(b"</sheetPr>", b"</sheetPr>" + dimension, 1)
-            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, content)
-    return out.getvalue()
+    def __init__(self, file: Any, used: dict[str, str]) -> None:
+        super().__init__(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+        self.used = used
+
+    def writestr(self, zinfo_or_arcname: Any, data: Any, *args: Any, **kwargs: Any) -> None:
+        name = getattr(zinfo_or_arcname, "filename", zinfo_or_arcname)
+        content = data.encode("utf-8") if isinstance(data, str) else data
+        if name in self.used and b"<dimension " not in content[:4096]:
+            dimension = f'<dimension ref="{self.used[name]}" />'.encode()
+            content = content.replace(b"</sheetPr>", b"</sheetPr>" + dimension, 1)
+        fixed = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+        fixed.compress_type = zipfile.ZIP_DEFLATED
+        fixed.external_attr = 0o644 << 16
+        super().writestr(fixed, content)
+
+    def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:
+        # A sheet written in write-only mode comes from a temporary file.
+        with open(filename, "rb") as handle:  # noqa: PTH123 - openpyxl gives a str path
+            self.writestr(arcname or filename, handle.read())
 
 
 def to_csv(sheet: Sheet, bom: bool = False) -> bytes:

@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from ropa.cli import app
@@ -365,3 +367,18 @@ def test_a_name_ending_in_a_full_stop_ends_its_sentence_once(tmp_path: Path, nam
             text.replace("</p>", "\n")
         ), page
         assert f"{name}." not in text, page
+
+
+def _md_escape_every_pass(value: object) -> str:
+    """md_escape without its fast path: the four passes on every text."""
+    from ropa.render import _LINE_BREAKS, _MD_LINE_START, _MD_ORDERED, _MD_SPECIAL
+
+    text = _LINE_BREAKS.sub(" ", str(value))
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_LINE_START.sub(r"\1\\\2", text)
+    return _MD_ORDERED.sub(r"\1\\\2", text)
+
+
+@given(st.text(alphabet=st.sampled_from(list(" \t\n\r\u2028ab1.)#+-=*_`[]<>|&~\\\u0085é中"))))
+def test_md_escape_fast_path_changes_nothing(text: str) -> None:
+    assert md_escape(text) == _md_escape_every_pass(text)
