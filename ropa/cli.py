@@ -1228,7 +1228,11 @@ def import_record(
     ] = None,
     force: Annotated[
         bool,
-        typer.Option("--force", help="Replace YAML files of the same names in --out."),
+        typer.Option(
+            "--force",
+            help="Replace the files an earlier ropa import wrote in --out (never a file of"
+            " your own), and remove those this import does not write.",
+        ),
     ] = False,
 ) -> None:
     """Import a record of processing activities kept in a spreadsheet.
