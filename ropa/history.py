@@ -29,7 +29,7 @@ from typing import IO, Any, Union
 from ropa.errors import UsageError
 from ropa.files import shown, skip_reason
 from ropa.incremental import reparse
-from ropa.loader import MAX_FILE_BYTES, Document, LoadError, load_bytes, normalise
+from ropa.loader import Document, LoadError, load_bytes, max_file_bytes, normalise
 from ropa.problem import Problem
 from ropa.validate import Loaded, unreadable
 
@@ -490,7 +490,7 @@ class Repository:
         """A file version read: from the last version read of the file at `path` where only
         a part changed, else as a whole (which also words every problem)."""
         previous = self._latest.get(path)
-        if previous is not None and len(content) <= MAX_FILE_BYTES:
+        if previous is not None and len(content) <= max_file_bytes():
             try:
                 text = content.decode("utf-8")
             except UnicodeDecodeError:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
 import re
 import unicodedata
 import zlib
@@ -41,7 +42,39 @@ from ropa.errors import UsageError
 from ropa.problem import Problem, Severity
 from ropa.text import NEVER
 
-MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_FILE_BYTES = 16 * 1024 * 1024  # the default; ROPA_MAX_FILE_BYTES sets another
+# ROPA_MAX_FILE_BYTES may raise the limit this far: beyond, one file's nodes would not fit in
+# a laptop's memory (a file takes about 20 times its size once parsed).
+MAX_FILE_BYTES_CEILING = 1024 * 1024 * 1024
+FILE_LIMIT_VARIABLE = "ROPA_MAX_FILE_BYTES"
+
+
+def max_file_bytes() -> int:
+    """The largest record file read, in bytes: $ROPA_MAX_FILE_BYTES, else 16 MiB. Raises
+    UsageError (exit 2) for a value that is not a whole number from 1 to 1 GiB."""
+    value = os.environ.get(FILE_LIMIT_VARIABLE)
+    if not value:
+        return MAX_FILE_BYTES
+    try:
+        limit = int(value)
+    except ValueError:
+        limit = 0
+    if not 1 <= limit <= MAX_FILE_BYTES_CEILING:
+        raise UsageError(
+            f"{FILE_LIMIT_VARIABLE}={value!r}: give a whole number of bytes from 1 to"
+            f" {MAX_FILE_BYTES_CEILING} (1 GiB)"
+        )
+    return limit
+
+
+def too_large(size: int, limit: int) -> str:
+    """The finding for a file of `size` bytes over the limit."""
+    return (
+        f"file is {size} bytes; the limit is {limit} bytes (set {FILE_LIMIT_VARIABLE} to"
+        " raise it, or split the file)"
+    )
+
+
 BOM = b"\xef\xbb\xbf"  # UTF-8's byte order mark
 MAX_DEPTH = 64
 # Beyond 15 digits an integer is no count, period or age a record holds, JSON readers lose
@@ -279,16 +312,11 @@ def forbidden_character(text: str, in_value: bool = True) -> tuple[int, str] | N
 def load_file(path: Path, name: str | None = None, composer: str | None = None) -> Document:
     """Load one YAML file strictly; `name` is how problems refer to it."""
     display = name if name is not None else str(path)
+    limit = max_file_bytes()
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise _fail(
-                display,
-                1,
-                1,
-                RULE_CHARACTERS,
-                f"file is {size} bytes; the limit is {MAX_FILE_BYTES} bytes",
-            )
+        if size > limit:  # before a byte is read
+            raise _fail(display, 1, 1, RULE_CHARACTERS, too_large(size, limit))
         raw = path.read_bytes()
     except OSError as exc:
         raise _fail(display, 1, 1, RULE_DOCUMENT, f"cannot read file: {exc.strerror}") from None
@@ -298,14 +326,9 @@ def load_file(path: Path, name: str | None = None, composer: str | None = None) 
 
 def load_bytes(raw: bytes, name: str, composer: str | None = None) -> Document:
     """Load YAML from bytes strictly; see the module docstring for what is refused."""
-    if len(raw) > MAX_FILE_BYTES:
-        raise _fail(
-            name,
-            1,
-            1,
-            RULE_CHARACTERS,
-            f"file is {len(raw)} bytes; the limit is {MAX_FILE_BYTES} bytes",
-        )
+    limit = max_file_bytes()
+    if len(raw) > limit:
+        raise _fail(name, 1, 1, RULE_CHARACTERS, too_large(len(raw), limit))
     # YAML 1.2 allows a byte order mark at the start of a stream, and Windows editors write
     # one: the file reads as it would without it (positions included).
     raw = raw.removeprefix(BOM)

@@ -13,13 +13,14 @@ from ropa.dates import given_day
 from ropa.errors import UsageError
 from ropa.files import CATALOGS
 from ropa.loader import (
-    MAX_FILE_BYTES,
+    FILE_LIMIT_VARIABLE,
     RULE_CHARACTERS,
     RULE_DOCUMENT,
     Document,
     LoadError,
     load_bytes,
     load_file,
+    max_file_bytes,
 )
 from ropa.problem import Problem, Severity
 from ropa.progress import Progress
@@ -132,11 +133,13 @@ def _read_stdin(composer: str | None) -> Loaded:
     stream = getattr(sys.stdin, "buffer", None)
     if stream is None or sys.stdin.isatty():
         raise UsageError("-: give the record on standard input (ropa validate - < record.yaml)")
-    raw = stream.read(MAX_FILE_BYTES + 1)
-    if len(raw) > MAX_FILE_BYTES:
+    limit = max_file_bytes()
+    raw = stream.read(limit + 1)
+    if len(raw) > limit:
         loaded.problems.append(
             Problem(STDIN_NAME, 1, 1, Severity.ERROR, RULE_CHARACTERS,
-                    f"the input is over {MAX_FILE_BYTES} bytes, the limit of a file")
+                    f"the input is over {limit} bytes, the limit of a file (set"
+                    f" {FILE_LIMIT_VARIABLE} to raise it)")
         )  # fmt: skip
         return loaded
     try:

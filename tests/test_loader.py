@@ -339,8 +339,41 @@ def test_oversized_file_is_refused_before_parsing(tmp_path: Path) -> None:
         load_file(big, "big.yaml")
     assert caught.value.problem.format() == (
         f"big.yaml:1:1 error ROPA002 file is {MAX_FILE_BYTES + 1} bytes;"
-        f" the limit is {MAX_FILE_BYTES} bytes"
+        f" the limit is {MAX_FILE_BYTES} bytes (set ROPA_MAX_FILE_BYTES to raise it, or split"
+        " the file)"
     )
+
+
+def test_the_file_limit_is_settable_and_holds_at_its_boundary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ROPA_MAX_FILE_BYTES sets the limit: a file of exactly that size is read, one byte more
+    is refused before it is read; the variable's own value is checked."""
+    from typer.testing import CliRunner
+
+    from ropa.cli import app
+
+    root = Path(__file__).resolve().parent
+    record = (root / "cases" / "minimal" / "record" / "ropa.yaml").read_bytes()
+    path = tmp_path / "record.yaml"
+    path.write_bytes(record)
+    monkeypatch.setenv("ROPA_MAX_FILE_BYTES", str(len(record)))
+    assert load_file(path).data
+    path.write_bytes(record + b"\n")
+    with pytest.raises(LoadError) as caught:
+        load_file(path, "record.yaml")
+    assert caught.value.problem.message == (
+        f"file is {len(record) + 1} bytes; the limit is {len(record)} bytes (set"
+        " ROPA_MAX_FILE_BYTES to raise it, or split the file)"
+    )
+    for bad in ("16MB", "0", str(2**30 + 1)):
+        monkeypatch.setenv("ROPA_MAX_FILE_BYTES", bad)
+        result = CliRunner().invoke(app, ["validate", str(path)])
+        assert result.exit_code == 2
+        assert result.stderr == (
+            f"ropa: error: ROPA_MAX_FILE_BYTES={bad!r}: give a whole number of bytes from 1 to"
+            " 1073741824 (1 GiB)\n"
+        )
 
 
 def test_unreadable_path_is_a_load_error(tmp_path: Path) -> None:
