@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ropa import fieldsheet
-from ropa.errors import UsageError
 from ropa.importing.report import Report
 from ropa.importing.sources import Cell, Source, Table, open_source
 from ropa.importing.yamlout import dump_loaded
@@ -343,8 +342,3 @@ def write_yaml(
         text, loaded = dump_loaded(document, comments, header, shown(name))
         written.append((name, text, loaded))
     return written
-
-
-def require(condition: bool, message: str) -> None:
-    if not condition:
-        raise UsageError(message)
