@@ -17,6 +17,7 @@ from typing import Any
 import openpyxl
 import pytest
 import yaml
+from test_export import ICO_COLUMNS
 from typer.testing import CliRunner
 
 from ropa.cli import app
@@ -26,27 +27,7 @@ runner = CliRunner()
 
 # The ICO's "Documentation template for controllers": its contact block, then the table
 # headed in row 9 (docs/export.md lists the columns; the last two have no field in ropa).
-ICO_HEADERS = [
-    "Business function",
-    "Purpose of processing",
-    "Name and contact details of joint controller (if applicable)",
-    "Categories of individuals",
-    "Categories of personal data",
-    "Categories of recipients",
-    "Link to contract with processor",
-    "Names of third countries or international organisations that personal data are transferred to (if applicable)",
-    "Safeguards for exceptional transfers of personal data to third countries or international organisations (if applicable)",
-    "Retention schedule (if possible)",
-    "General description of technical and organisational security measures (if possible)",
-    "Article 6 lawful basis for processing personal data",
-    "Article 9 condition for processing special category data",
-    "Legitimate interests for the processing (if applicable)",
-    "Link to record of legitimate interests assessment (if applicable)",
-    "Rights available to individuals",
-    "Existence of automated decision-making, including profiling (if applicable)",
-    "The source of the personal data (if applicable)",
-    "Link to record of consent",
-]
+ICO_HEADERS = [*ICO_COLUMNS[:18], "Link to record of consent"]
 
 
 def ico_workbook(path: Path) -> Path:

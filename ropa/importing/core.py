@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ropa import fieldsheet
-from ropa.importing.report import Report
+from ropa.importing.report import Entry, Report
 from ropa.importing.sources import Cell, Source, Table, open_source
 from ropa.importing.yamlout import dump_loaded
 from ropa.loader import Document
@@ -198,9 +198,7 @@ def _differs(value: Any, limit: int = 60) -> str:
     return f"differs from the record sheet's {shown!r}; {EDITED}"
 
 
-def _sheet_entry(table: Table, why: str) -> Any:
-    from ropa.importing.report import Entry
-
+def _sheet_entry(table: Table, why: str) -> Entry:
     return Entry(table.name, "", "ignored", note=why)
 
 

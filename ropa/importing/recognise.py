@@ -185,12 +185,12 @@ def _basis_terms() -> list[Term]:
 _FILLER = re.compile(
     r"\b(?:art|article|artikel|artikla|artiklan|gdpr|dsgvo|rgpd|dataskyddsforordningen"
     r"|tietosuoja asetus|tietosuoja asetuksen|eu|the|and|och|ja|et|or|eller|tai|ou|of|de|la"
-    r"|le|du|des|d|un|une|l|a|b|c|d|e|f|1|6|kohta|punkt|point|para|paragraph|basis|grund"
+    r"|le|du|des|un|une|l|a|b|c|d|e|f|1|6|kohta|punkt|point|para|paragraph|basis|grund"
     r"|peruste|lawful|legal|laglig|rattslig|base|legale|juridique|execution|performance"
     r"|necessary|necessity|necessaire|nodvandig|tarpeen|compliance|comply|respect|fullgora"
     r"|uppfylla|noudattaminen|noudattamiseksi|protection|protect|safeguard|sauvegarde|skydd"
     r"|skydda|suojaaminen|suojaamiseksi|task|mission|tache|uppgift|tehtava|for|to|att|av"
-    r"|with|with|a|an|in|en|i|pour|par|som|carried|out|its|our|var|notre|vos|your)\b"
+    r"|with|an|in|en|i|pour|par|som|carried|out|its|our|var|notre|vos|your)\b"
 )
 
 

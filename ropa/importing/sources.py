@@ -13,7 +13,6 @@ Every problem that stops the read is a `UsageError` naming the file (exit 2).
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 import zipfile
 from collections.abc import Iterator
@@ -267,13 +266,10 @@ def _csv(path: Path, encoding: str | None) -> Source:
 
 
 def plain(value: Any) -> str:
-    """A cell's value as text: a date as YYYY-MM-DD, a whole number without ".0"."""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
+    """A cell's value as text: a date as YYYY-MM-DD, a whole number without ".0"
+    (`fieldsheet.cell_value`), true/false as the spreadsheet shows them."""
+    from ropa.fieldsheet import cell_value
+
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    return str(cell_value(value))

@@ -17,6 +17,7 @@ comment naming the cell.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -73,39 +74,46 @@ FIELDS: dict[str, str] = {
 ACTIVITY_KEYS = ("register", "purpose")
 PROCESSOR_FIELDS = tuple(name for name in FIELDS if name.startswith(("processor_", "dpa_")))
 
+# The headers of ropa's own export (the ICO template's wording where it has the column):
+# (field, English msgid). `_own_headers` reads them in every shipped language.
+EXPORT_HEADERS: list[tuple[str, str]] = [
+    ("register", "Business function"),
+    ("purpose", "Purpose of processing"),
+    ("joint_controller", "Name and contact details of joint controller (if applicable)"),
+    ("data_subjects", "Categories of individuals"),
+    ("personal_data", "Categories of personal data"),
+    ("recipients", "Categories of recipients"),
+    ("dpa", "Link to contract with processor"),
+    ("third_countries", "Names of third countries or international organisations that personal data are transferred to (if applicable)"),
+    ("transfer_safeguards", "Safeguards for exceptional transfers of personal data to third countries or international organisations (if applicable)"),
+    ("retention", "Retention schedule (if possible)"),
+    ("security_measures", "General description of technical and organisational security measures (if possible)"),
+    ("legal_basis", "Article 6 lawful basis for processing personal data"),
+    ("special_category_condition", "Article 9 condition for processing special category data"),
+    ("legitimate_interest", "Legitimate interests for the processing (if applicable)"),
+    ("lia", "Link to record of legitimate interests assessment (if applicable)"),
+    ("rights", "Rights available to individuals"),
+    ("automated_decisions", "Existence of automated decision-making, including profiling (if applicable)"),
+    ("sources", "The source of the personal data (if applicable)"),
+    ("register_id", "Register id"),
+    ("purpose_id", "Purpose id"),
+    ("owner", "Owner"),
+    ("last_reviewed", "Last reviewed"),
+    ("processor_id", "Processor id"),
+    ("processor_system", "System"),
+    ("processor_legal_entity", "Legal entity"),
+    ("processor_countries", "Countries"),
+    ("dpa_signed", "Data processing agreement signed"),
+    ("dpa_reference", "Data processing agreement reference"),
+    ("processors", "Processors"),
+]  # fmt: skip
+
 # Headers by language: (language, field, header). Compared folded, without "(if applicable)".
 HEADERS: list[tuple[str, str, str]] = [
-    # The ICO's documentation template for controllers (ropa's export uses its wording).
-    ("en", "register", "Business function"),
-    ("en", "purpose", "Purpose of processing"),
-    ("en", "joint_controller", "Name and contact details of joint controller"),
-    ("en", "data_subjects", "Categories of individuals"),
-    ("en", "personal_data", "Categories of personal data"),
-    ("en", "recipients", "Categories of recipients"),
-    ("en", "dpa", "Link to contract with processor"),
-    ("en", "third_countries", "Names of third countries or international organisations that personal data are transferred to"),
-    ("en", "transfer_safeguards", "Safeguards for exceptional transfers of personal data to third countries or international organisations"),
-    ("en", "retention", "Retention schedule"),
-    ("en", "security_measures", "General description of technical and organisational security measures"),
-    ("en", "legal_basis", "Article 6 lawful basis for processing personal data"),
-    ("en", "special_category_condition", "Article 9 condition for processing special category data"),
-    ("en", "legitimate_interest", "Legitimate interests for the processing"),
-    ("en", "lia", "Link to record of legitimate interests assessment"),
-    ("en", "rights", "Rights available to individuals"),
-    ("en", "automated_decisions", "Existence of automated decision-making, including profiling"),
-    ("en", "sources", "The source of the personal data"),
+    # ropa's export, with the ICO's documentation template for controllers.
+    *[("en", fld, header) for fld, header in EXPORT_HEADERS],
     ("en", "dpia_required", "Data Protection Impact Assessment required?"),
     ("en", "dpia_reference", "Link to Data Protection Impact Assessment"),
-    ("en", "register_id", "Register id"),
-    ("en", "purpose_id", "Purpose id"),
-    ("en", "owner", "Owner"),
-    ("en", "last_reviewed", "Last reviewed"),
-    ("en", "processor_id", "Processor id"),
-    ("en", "processor_system", "System"),
-    ("en", "processor_legal_entity", "Legal entity"),
-    ("en", "processor_countries", "Countries"),
-    ("en", "dpa_signed", "Data processing agreement signed"),
-    ("en", "dpa_reference", "Data processing agreement reference"),
     # Common English headings.
     ("en", "register", "Processing activity"),
     ("en", "register", "Register"),
@@ -116,7 +124,6 @@ HEADERS: list[tuple[str, str, str]] = [
     ("en", "data_subjects", "Data subjects"),
     ("en", "personal_data", "Personal data"),
     ("en", "recipients", "Recipients"),
-    ("en", "processors", "Processors"),
     ("en", "third_countries", "Third countries"),
     ("en", "transfer_safeguards", "Transfer safeguards"),
     ("en", "transfer_safeguards", "Transfer mechanism"),
@@ -262,39 +269,20 @@ def _own_headers() -> list[tuple[str, str, str]]:
     """ropa's export headers in every shipped language, for the fields they hold."""
     from ropa import i18n
 
-    english = [(fld, header) for lang, fld, header in HEADERS[:30] if lang == "en"]
-    english += [("processors", "Processors")]
     found = []
     for lang in i18n.available_languages():
         _ = i18n.translations(lang).gettext
-        ico = {
-            "Name and contact details of joint controller": "Name and contact details of joint controller (if applicable)",
-            "Names of third countries or international organisations that personal data are transferred to": "Names of third countries or international organisations that personal data are transferred to (if applicable)",
-            "Safeguards for exceptional transfers of personal data to third countries or international organisations": "Safeguards for exceptional transfers of personal data to third countries or international organisations (if applicable)",
-            "Retention schedule": "Retention schedule (if possible)",
-            "General description of technical and organisational security measures": "General description of technical and organisational security measures (if possible)",
-            "Legitimate interests for the processing": "Legitimate interests for the processing (if applicable)",
-            "Link to record of legitimate interests assessment": "Link to record of legitimate interests assessment (if applicable)",
-            "Existence of automated decision-making, including profiling": "Existence of automated decision-making, including profiling (if applicable)",
-            "The source of the personal data": "The source of the personal data (if applicable)",
-        }  # fmt: skip
-        for fld, header in english:
-            found.append((lang, fld, _(ico.get(header, header))))
+        found += [(lang, fld, _(header)) for fld, header in EXPORT_HEADERS]
     return found
 
 
-_INDEX: dict[str, tuple[str, str]] | None = None
-
-
+@functools.cache
 def header_index() -> dict[str, tuple[str, str]]:
     """Folded header -> (field, language); the first language listed wins a shared word."""
-    global _INDEX
-    if _INDEX is None:
-        index: dict[str, tuple[str, str]] = {}
-        for lang, fld, header in [*HEADERS, *_own_headers()]:
-            index.setdefault(_strip(header), (fld, lang))
-        _INDEX = index
-    return _INDEX
+    index: dict[str, tuple[str, str]] = {}
+    for lang, fld, header in [*HEADERS, *_own_headers()]:
+        index.setdefault(_strip(header), (fld, lang))
+    return index
 
 
 def recognise_header(header: str) -> tuple[str, str] | None:
