@@ -40,7 +40,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ropa.errors import UsageError
 from ropa.problem import Problem, Severity
-from ropa.text import NEVER
+from ropa.text import NEVER, CharacterSet
 
 MAX_FILE_BYTES = 16 * 1024 * 1024  # the default; ROPA_MAX_FILE_BYTES sets another
 # ROPA_MAX_FILE_BYTES may raise the limit this far: beyond, one file's nodes would not fit in
@@ -104,9 +104,9 @@ _BOOL_RE = re.compile(r"^(?:true|false)$")
 _INT_RE = re.compile(r"^-?(?:0|[1-9][0-9]*)$")
 
 # The characters no record text may hold: ropa.text.NEVER, with the reasons.
-_FORBIDDEN_IN_TEXT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{NEVER}]")
+_FORBIDDEN_IN_TEXT = CharacterSet(f"\x00-\x08\x0b\x0c\x0e-\x1f{NEVER}")
 # Inside values, escapes such as "\e" or "\r" can produce characters the file may not hold.
-_FORBIDDEN_IN_VALUE = re.compile(f"[\x00-\x08\x0b-\x1f{NEVER}]")
+_FORBIDDEN_IN_VALUE = CharacterSet(f"\x00-\x08\x0b-\x1f{NEVER}")
 
 
 class StrictResolver(yaml.resolver.BaseResolver):

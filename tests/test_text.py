@@ -4,6 +4,7 @@ that a CI runner reads as a workflow command nor act on a terminal (hostile case
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ropa.cli import app
-from ropa.text import one_line
+from ropa.text import NEVER, CharacterSet, one_line
 
 BASE = Path(__file__).parent / "shared_cases" / "hostile" / "base" / "registers"
 runner = CliRunner()
@@ -195,3 +196,17 @@ def test_human_text_escapes_what_the_console_cannot_show(tmp_path: Path, encodin
     assert "\\u0141" in text  # Ł, which neither cp1252 nor ascii has
     code, out, err = _ropa(["validate", "rec/registers"], tmp_path, encoding)
     assert code == 0 and "Traceback" not in err
+
+
+def test_the_fast_search_finds_what_the_class_finds_for_every_code_point() -> None:
+    """CharacterSet's shortcuts (a byte filter, a class up to U+FFFF, the rest one by one)
+    find exactly the first character that the plain class finds, for every code point,
+    after text of every UTF-8 width."""
+    unsafe = CharacterSet(f"\x00-\x1f{NEVER}")
+    plain = re.compile(f"[\x00-\x1f{NEVER}]")
+    for code in range(0x110000):
+        text = f"aå\u2013\U0001f600{chr(code)}x"
+        fast, slow = unsafe.search(text), plain.search(text)
+        assert (fast and (fast.start(), fast.group())) == (slow and (slow.start(), slow.group())), (
+            hex(code)
+        )
