@@ -119,13 +119,12 @@ def _environment(
     """The Jinja environment for Markdown or HTML pages. With a user's template folder it is
     confined to that folder and budgeted in time and output (`ropa.sandbox`)."""
     from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
     from markupsafe import Markup
 
     from ropa import sandbox
 
     loaders: list[Any] = [FileSystemLoader(str(shipped("templates")))]
-    kind: type[Any] = ImmutableSandboxedEnvironment
+    kind: type[Any] = sandbox.Sandbox
     if templates is not None:
         loaders.insert(0, sandbox.ConfinedLoader(templates))
         kind = sandbox.BudgetedSandbox

@@ -42,6 +42,8 @@ MAX_TEMPLATE_BYTES = 1024 * 1024
 _PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*([0-9]*)(?:\.([0-9]+))?")
 _BRACE_SPEC = re.compile(r"\{[^{}]*?:([^{}]*)\}")
 _NUMBER = re.compile(r"[0-9]+")
+# BudgetedSandbox.is_safe_attribute's verdicts: (type, attribute name) -> safe.
+_SAFE_ATTRIBUTES: dict[tuple[type, str], bool] = {}
 
 
 class TemplateRefused(TemplateError):
@@ -127,7 +129,24 @@ class _CheckedConcat(CodeGenerator):
         self.write(")))")
 
 
-class BudgetedSandbox(ImmutableSandboxedEnvironment):
+class Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja2's immutable sandbox, which every page is rendered in (the shipped templates
+    too), with its attribute verdicts remembered."""
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """Jinja2's verdict, remembered per (type, attribute): both of its checks
+        (`is_internal_attribute`, `modifies_known_mutable`) look only at the object's type and
+        the attribute's name, and a page asks the same few hundred thousands of times."""
+        key = (type(obj), attr)
+        safe = _SAFE_ATTRIBUTES.get(key)
+        if safe is None:
+            safe = super().is_safe_attribute(obj, attr, value)
+            if len(_SAFE_ATTRIBUTES) < 10_000:  # `|attr(name)` can ask for endless names
+                _SAFE_ATTRIBUTES[key] = safe
+        return safe
+
+
+class BudgetedSandbox(Sandbox):
     """The immutable sandbox, refusing single steps that would build a value bigger than
     `max_chars` characters (set by the caller)."""
 
