@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import os
 import re
 import unicodedata
 import zlib
@@ -39,40 +38,22 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ropa.errors import UsageError
+from ropa.limits import FILE_BYTES
 from ropa.problem import Problem, Severity
 from ropa.text import NEVER, CharacterSet
 
-MAX_FILE_BYTES = 16 * 1024 * 1024  # the default; ROPA_MAX_FILE_BYTES sets another
-# ROPA_MAX_FILE_BYTES may raise the limit this far: beyond, one file's nodes would not fit in
-# a laptop's memory (a file takes about 20 times its size once parsed).
-MAX_FILE_BYTES_CEILING = 1024 * 1024 * 1024
-FILE_LIMIT_VARIABLE = "ROPA_MAX_FILE_BYTES"
+MAX_FILE_BYTES = FILE_BYTES.default  # ROPA_MAX_FILE_BYTES sets another (ropa.limits)
 
 
 def max_file_bytes() -> int:
     """The largest record file read, in bytes: $ROPA_MAX_FILE_BYTES, else 16 MiB. Raises
     UsageError (exit 2) for a value that is not a whole number from 1 to 1 GiB."""
-    value = os.environ.get(FILE_LIMIT_VARIABLE)
-    if not value:
-        return MAX_FILE_BYTES
-    try:
-        limit = int(value)
-    except ValueError:
-        limit = 0
-    if not 1 <= limit <= MAX_FILE_BYTES_CEILING:
-        raise UsageError(
-            f"{FILE_LIMIT_VARIABLE}={value!r}: give a whole number of bytes from 1 to"
-            f" {MAX_FILE_BYTES_CEILING} (1 GiB)"
-        )
-    return limit
+    return FILE_BYTES.value()
 
 
 def too_large(size: int, limit: int) -> str:
     """The finding for a file of `size` bytes over the limit."""
-    return (
-        f"file is {size} bytes; the limit is {limit} bytes (set {FILE_LIMIT_VARIABLE} to"
-        " raise it, or split the file)"
-    )
+    return FILE_BYTES.over(size, limit, "or split the file")
 
 
 BOM = b"\xef\xbb\xbf"  # UTF-8's byte order mark

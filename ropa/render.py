@@ -10,14 +10,13 @@ from typing import Any
 
 from ropa import countries, i18n
 from ropa.errors import UsageError
+from ropa.limits import PAGE_CHARS
 from ropa.record import Record
 from ropa.resources import shipped
 from ropa.writer import Output
 
 PAGES = ("privacy", "processors", "transfers")
 FORMATS = ("html", "md")
-# Output size limit per file: a user template must not fill the disk.
-MAX_OUTPUT_CHARS = 20_000_000
 # Seconds one page may take to render with a user's templates (`--template-time-limit`).
 TEMPLATE_SECONDS = 20.0
 
@@ -152,7 +151,7 @@ def _environment(
     env.filters["md"] = md_escape
     env.filters["ucfirst"] = lambda text: str(text)[:1].upper() + str(text)[1:]
     if isinstance(env, sandbox.BudgetedSandbox):
-        env.max_chars = MAX_OUTPUT_CHARS
+        env.max_chars = PAGE_CHARS.value()
         env.time_limit = seconds
         sandbox.budget_filters(env)
     return env
@@ -188,7 +187,7 @@ def _render(
     if isinstance(env, sandbox.BudgetedSandbox):
         try:
             return sandbox.render_within(
-                env.get_template(template), context, env.time_limit, MAX_OUTPUT_CHARS
+                env.get_template(template), context, env.time_limit, env.max_chars
             )
         except sandbox.TemplateTimeout as exc:
             raise UsageError(
@@ -196,9 +195,47 @@ def _render(
                 " (--template-time-limit)"
             ) from None
     text = env.get_template(template).render(**context)
-    if len(text) > MAX_OUTPUT_CHARS:
-        raise UsageError(f"{template}: output is larger than {MAX_OUTPUT_CHARS} characters")
+    limit = PAGE_CHARS.value()
+    if len(text) > limit:
+        raise UsageError(f"{template}: " + PAGE_CHARS.over(len(text), limit))
     return str(text)
+
+
+def text_size(record: Record, lang: str) -> int:
+    """Characters of published text the record holds in `lang`: every string value, of a
+    text given per language only the `lang` one, internal notes left out. The privacy notice
+    publishes nearly all of it, and its markup adds more, so a record whose text alone passes
+    the page limit is refused before any page is rendered."""
+    languages = set(record.languages)
+    total = 0
+    stack: list[Any] = [document.data for document in record.documents]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            total += len(value)
+        elif isinstance(value, dict):
+            if value and languages.issuperset(value):
+                text = value.get(lang)
+                total += len(text) if isinstance(text, str) else 0
+            else:
+                stack.extend(v for k, v in value.items() if k != "internal_note")
+        elif isinstance(value, list):
+            stack.extend(value)
+    return total
+
+
+def check_page_size(record: Record, languages: Iterable[str]) -> None:
+    """Refuse (UsageError, exit 2) before rendering when the record's text in a language
+    passes the page limit (`ropa.limits.PAGE_CHARS`): the privacy notice would."""
+    limit = PAGE_CHARS.value()
+    for lang in languages:
+        size = text_size(record, lang)
+        if size > limit:
+            raise UsageError(
+                f"the record holds {size:,} characters of text in {lang}: its privacy notice"
+                f" would pass the page limit of {limit:,} characters (set {PAGE_CHARS.variable}"
+                " to raise it); nothing was rendered"
+            )
 
 
 def render(
@@ -228,6 +265,7 @@ def render(
                 f"the record is not published in {lang!r}; controller.languages lists"
                 f" {', '.join(published)}"
             )
+    check_page_size(record, chosen)
     data = countries.load()
     outputs: list[Output] = []
     envs = {fmt: _environment(fmt == "md", templates, seconds) for fmt in formats}

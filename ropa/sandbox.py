@@ -6,7 +6,7 @@ neither confines files nor bounds work (docs: "not a complete solution"). This m
 
 - `ConfinedLoader`: a template is read only from inside its folder. A symbolic link is
   followed only where it resolves inside the folder; one that leads out, a file that is not
-  a regular file (a FIFO would block), one over `MAX_TEMPLATE_BYTES` or not UTF-8 is refused
+  a regular file (a FIFO would block), one over `ropa.limits.TEMPLATE_BYTES` or not UTF-8 is refused
   with `TemplateRefused`, naming the template.
 - `Budget`: rendering a page stops after `seconds` of wall time (`TemplateTimeout`) and once
   its output passes `chars` characters; operations that would build a huge value in one step
@@ -37,7 +37,8 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-MAX_TEMPLATE_BYTES = 1024 * 1024
+from ropa.limits import TEMPLATE_BYTES
+
 # The widths and precisions of printf-style (`%10.2f`) and str.format (`{:>10}`) fields.
 _PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*([0-9]*)(?:\.([0-9]+))?")
 _BRACE_SPEC = re.compile(r"\{[^{}]*?:([^{}]*)\}")
@@ -88,10 +89,9 @@ class ConfinedLoader(BaseLoader):
             raise TemplateRefused(f"{template}: {exc.strerror}") from None
         if not real.is_file():
             raise TemplateRefused(f"{template} is not a regular file")
-        if stat.st_size > MAX_TEMPLATE_BYTES:
-            raise TemplateRefused(
-                f"{template} is {stat.st_size} bytes; a template may have {MAX_TEMPLATE_BYTES}"
-            )
+        most = TEMPLATE_BYTES.value()
+        if stat.st_size > most:
+            raise TemplateRefused(f"{template}: " + TEMPLATE_BYTES.over(stat.st_size, most))
         try:
             raw = real.read_bytes()
             source = raw.decode("utf-8")

@@ -12,8 +12,8 @@ from ropa import countries, files, schema
 from ropa.dates import given_day
 from ropa.errors import UsageError
 from ropa.files import CATALOGS
+from ropa.limits import FILE_BYTES
 from ropa.loader import (
-    FILE_LIMIT_VARIABLE,
     RULE_CHARACTERS,
     RULE_DOCUMENT,
     Document,
@@ -138,8 +138,8 @@ def _read_stdin(composer: str | None) -> Loaded:
     if len(raw) > limit:
         loaded.problems.append(
             Problem(STDIN_NAME, 1, 1, Severity.ERROR, RULE_CHARACTERS,
-                    f"the input is over {limit} bytes, the limit of a file (set"
-                    f" {FILE_LIMIT_VARIABLE} to raise it)")
+                    f"the input is over {limit:,} bytes, the limit of a file (set"
+                    f" {FILE_BYTES.variable} to raise it)")
         )  # fmt: skip
         return loaded
     try:

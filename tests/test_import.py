@@ -458,15 +458,48 @@ def test_missing_source_and_cp1252(tmp_path: Path) -> None:
         "en": "Försäljning"}  # fmt: skip
 
 
-def test_zip_bomb_is_refused_unopened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from ropa.importing import sources
-
-    source = ico_workbook(tmp_path / "ico.xlsx")
-    inflated = sum(i.file_size for i in zipfile.ZipFile(source).infolist())
-    monkeypatch.setattr(sources, "MAX_INFLATED_BYTES", inflated - 1)
-    result = run("import", str(source), "--out", str(tmp_path / "o"))
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_source_over_the_import_limit_is_refused_unopened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """ROPA_MAX_IMPORT_BYTES bounds what import reads whole: a workbook's inflated size
+    (checked from the zip's directory, before any entry is inflated: a zip bomb) and a CSV
+    file's size. At the limit the source is read; one byte over, exit 2 naming the limit."""
+    if kind == "xlsx":
+        source = ico_workbook(tmp_path / "ico.xlsx")
+        size = sum(i.file_size for i in zipfile.ZipFile(source).infolist())
+        said = f"would inflate to {size:,} bytes"
+    else:
+        source = tmp_path / "x.csv"
+        source.write_text("Purpose,Lawful basis\nSales,contract\n", encoding="utf-8")
+        size = source.stat().st_size
+        said = f"{size:,} bytes"
+    monkeypatch.setenv("ROPA_MAX_IMPORT_BYTES", str(size))
+    assert run("import", str(source), "--out", str(tmp_path / "at")).exit_code in (0, 1)
+    monkeypatch.setenv("ROPA_MAX_IMPORT_BYTES", str(size - 1))
+    result = run("import", str(source), "--out", str(tmp_path / "over"))
     assert result.exit_code == 2
-    assert "MiB; a workbook ropa imports inflates to at most" in result.stderr
+    assert (
+        f"{source}: {said}; a source ropa imports is at most {size - 1:,} bytes (set"
+        " ROPA_MAX_IMPORT_BYTES to raise the limit)"
+    ) in result.stderr
+    assert not (tmp_path / "over").exists()
+
+
+def test_a_workbook_of_too_many_entries_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = ico_workbook(tmp_path / "ico.xlsx")
+    entries = len(zipfile.ZipFile(source).infolist())
+    monkeypatch.setenv("ROPA_MAX_IMPORT_ENTRIES", str(entries))
+    assert run("import", str(source), "--out", str(tmp_path / "at")).exit_code in (0, 1)
+    monkeypatch.setenv("ROPA_MAX_IMPORT_ENTRIES", str(entries - 1))
+    result = run("import", str(source), "--out", str(tmp_path / "over"))
+    assert result.exit_code == 2
+    assert (
+        f"holds {entries:,} zip entries; a workbook ropa imports holds at most {entries - 1:,}"
+        " (set ROPA_MAX_IMPORT_ENTRIES to raise the limit)"
+    ) in result.stderr
 
 
 def test_formula_injection_stays_text(tmp_path: Path) -> None:

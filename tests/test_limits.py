@@ -126,3 +126,80 @@ def test_month_arithmetic_never_overflows() -> None:
     assert add_months(datetime.date(9999, 12, 15), 1) == datetime.date.max
     assert add_months(datetime.date(2999, 12, 31), 1200) == datetime.date(3099, 12, 31)
     assert add_months(datetime.date(2026, 1, 31), 1) == datetime.date(2026, 2, 28)
+
+
+def _largest_page(site: Path) -> int:
+    return max(len(p.read_text(encoding="utf-8")) for p in site.glob("*.html"))
+
+
+def test_a_page_over_the_page_limit_is_refused_before_rendering(
+    record: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ROPA_MAX_PAGE_CHARS: a record whose text in a language alone passes the limit is refused
+    before any page is rendered, naming the size, the limit and the variable; one whose text
+    fits but whose page does not is refused when the page is built; at the page's size it
+    renders. Nothing is written when a page is refused."""
+    from ropa.record import Record
+    from ropa.render import text_size
+    from ropa.validate import validate
+
+    text = text_size(Record.assemble(validate(record).documents), "en")
+    assert runner.invoke(app, ["render", "registers", "--out", "site", "--format", "html"]).exit_code == 0  # fmt: skip
+    page = _largest_page(Path("site"))
+    assert text < page
+    shutil.rmtree("site")
+
+    monkeypatch.setenv("ROPA_MAX_PAGE_CHARS", str(page))
+    assert runner.invoke(app, ["render", "registers", "--out", "site", "--format", "html"]).exit_code == 0  # fmt: skip
+    assert _largest_page(Path("site")) == page
+    shutil.rmtree("site")
+
+    monkeypatch.setenv("ROPA_MAX_PAGE_CHARS", str(page - 1))
+    result = runner.invoke(app, ["render", "registers", "--out", "site", "--format", "html"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"ropa: error: privacy.html.j2: page is {page:,} characters; the limit is {page - 1:,}"
+        " characters (set ROPA_MAX_PAGE_CHARS to raise it)\n"
+    )
+    assert not Path("site").exists()
+
+    monkeypatch.setenv("ROPA_MAX_PAGE_CHARS", str(text - 1))
+    result = runner.invoke(app, ["render", "registers", "--out", "site"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"ropa: error: the record holds {text:,} characters of text in en: its privacy notice"
+        f" would pass the page limit of {text - 1:,} characters (set ROPA_MAX_PAGE_CHARS to"
+        " raise it); nothing was rendered\n"
+    )
+    assert not Path("site").exists()
+
+
+@pytest.mark.parametrize(
+    ("variable", "unit", "ceiling"),
+    [
+        ("ROPA_MAX_FILE_BYTES", "bytes", "1,073,741,824"),
+        ("ROPA_MAX_PAGE_CHARS", "characters", "1,000,000,000"),
+    ],
+)
+@pytest.mark.parametrize("setting", ["0", "-1", "ten", "1.5", "1073741825000"])
+def test_a_limit_set_out_of_range_is_a_usage_error(
+    record: Path, monkeypatch: pytest.MonkeyPatch, variable: str, unit: str, ceiling: str,
+    setting: str,
+) -> None:  # fmt: skip
+    monkeypatch.setenv(variable, setting)
+    result = runner.invoke(app, ["render", "registers", "--out", "site"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"ropa: error: {variable}={setting!r}: give a whole number of {unit} from 1 to {ceiling}\n"
+    )
+    assert not Path("site").exists()
+
+
+def test_every_limit_is_documented_with_its_variable() -> None:
+    from ropa.limits import LIMITS
+
+    doc = (Path(__file__).parents[1] / "docs" / "cli.md").read_text(encoding="utf-8")
+    limits = doc.split("## Limits", 1)[1].split("\n## ", 1)[0]
+    for limit in LIMITS:
+        assert f"`{limit.variable}`" in limits, limit.variable
+        assert f"`{limit.variable}=N`" in doc, limit.variable

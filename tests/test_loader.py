@@ -338,8 +338,8 @@ def test_oversized_file_is_refused_before_parsing(tmp_path: Path) -> None:
     with pytest.raises(LoadError) as caught:
         load_file(big, "big.yaml")
     assert caught.value.problem.format() == (
-        f"big.yaml:1:1 error ROPA002 file is {MAX_FILE_BYTES + 1} bytes;"
-        f" the limit is {MAX_FILE_BYTES} bytes (set ROPA_MAX_FILE_BYTES to raise it, or split"
+        f"big.yaml:1:1 error ROPA002 file is {MAX_FILE_BYTES + 1:,} bytes;"
+        f" the limit is {MAX_FILE_BYTES:,} bytes (set ROPA_MAX_FILE_BYTES to raise it, or split"
         " the file)"
     )
 
@@ -363,7 +363,7 @@ def test_the_file_limit_is_settable_and_holds_at_its_boundary(
     with pytest.raises(LoadError) as caught:
         load_file(path, "record.yaml")
     assert caught.value.problem.message == (
-        f"file is {len(record) + 1} bytes; the limit is {len(record)} bytes (set"
+        f"file is {len(record) + 1:,} bytes; the limit is {len(record):,} bytes (set"
         " ROPA_MAX_FILE_BYTES to raise it, or split the file)"
     )
     for bad in ("16MB", "0", str(2**30 + 1)):
@@ -372,7 +372,7 @@ def test_the_file_limit_is_settable_and_holds_at_its_boundary(
         assert result.exit_code == 2
         assert result.stderr == (
             f"ropa: error: ROPA_MAX_FILE_BYTES={bad!r}: give a whole number of bytes from 1 to"
-            " 1073741824 (1 GiB)\n"
+            " 1,073,741,824\n"
         )
 
 

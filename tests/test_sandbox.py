@@ -198,3 +198,23 @@ def test_a_time_limit_that_is_no_number_of_seconds_is_a_usage_error(work: Path, 
         " to 86,400\n"
     )
     _nothing_published()
+
+
+def test_a_template_over_the_size_limit_is_refused(
+    work: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ROPA_MAX_TEMPLATE_BYTES (1 MiB unless set): a template of exactly that size is read, one
+    byte more is refused before it is read, naming the limit."""
+    template = "<p>{{ page.title }}</p>\n"
+    (work / "tpl" / "privacy.html.j2").write_text(template, encoding="utf-8")
+    size = len(template)
+    monkeypatch.setenv("ROPA_MAX_TEMPLATE_BYTES", str(size))
+    assert _render()[0] == 0
+    shutil.rmtree(work / "site")
+    monkeypatch.setenv("ROPA_MAX_TEMPLATE_BYTES", str(size - 1))
+    assert _render() == (
+        2,
+        f"ropa: error: template privacy.html.j2: privacy.html.j2: template is {size} bytes; the"
+        f" limit is {size - 1} bytes (set ROPA_MAX_TEMPLATE_BYTES to raise it)\n",
+    )
+    _nothing_published()

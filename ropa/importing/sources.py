@@ -22,13 +22,11 @@ from typing import Any
 
 from ropa.errors import UsageError
 
-# A workbook may inflate to at most this much (all its zip entries together), and hold at
-# most this many entries: far above a 100,000-row record of processing activities (about
-# 60 MB), far below what would exhaust a laptop's memory.
-MAX_INFLATED_BYTES = 1024 * 1024 * 1024
-MAX_ZIP_ENTRIES = 10_000
-# A CSV file may be at most this large (read whole to find its delimiter and encoding).
-MAX_CSV_BYTES = 512 * 1024 * 1024
+# A workbook may inflate to at most IMPORT_BYTES (all its zip entries together) and hold at
+# most IMPORT_ENTRIES entries; a CSV file, read whole to find its delimiter and encoding, may
+# be at most IMPORT_BYTES. The defaults are far above a 100,000-row record of processing
+# activities (about 60 MB), far below what would exhaust a laptop's memory.
+from ropa.limits import IMPORT_BYTES, IMPORT_ENTRIES
 
 
 def column_letter(number: int) -> str:
@@ -139,16 +137,18 @@ def _check_zip(path: Path) -> None:
         ) from None
     except OSError as exc:
         raise UsageError(f"{path}: cannot be read: {exc.strerror}") from None
-    if len(entries) > MAX_ZIP_ENTRIES:
+    most = IMPORT_ENTRIES.value()
+    if len(entries) > most:
         raise UsageError(
             f"{path}: holds {len(entries):,} zip entries; a workbook ropa imports holds at"
-            f" most {MAX_ZIP_ENTRIES:,}"
+            f" most {most:,} (set {IMPORT_ENTRIES.variable} to raise the limit)"
         )
     inflated = sum(entry.file_size for entry in entries)
-    if inflated > MAX_INFLATED_BYTES:
+    most = IMPORT_BYTES.value()
+    if inflated > most:
         raise UsageError(
-            f"{path}: would inflate to {inflated / 2**20:,.0f} MiB; a workbook ropa imports"
-            f" inflates to at most {MAX_INFLATED_BYTES // 2**20:,} MiB"
+            f"{path}: would inflate to {inflated:,} bytes; a source ropa imports is at most"
+            f" {most:,} bytes (set {IMPORT_BYTES.variable} to raise the limit)"
         )
 
 
@@ -206,10 +206,11 @@ def _blank(value: Any) -> bool:
 def _csv(path: Path, encoding: str | None) -> Source:
     try:
         size = path.stat().st_size
-        if size > MAX_CSV_BYTES:
+        most = IMPORT_BYTES.value()
+        if size > most:
             raise UsageError(
-                f"{path}: {size / 2**20:,.0f} MiB; a CSV file ropa imports is at most"
-                f" {MAX_CSV_BYTES // 2**20:,} MiB"
+                f"{path}: {size:,} bytes; a source ropa imports is at most {most:,} bytes"
+                f" (set {IMPORT_BYTES.variable} to raise the limit)"
             )
         raw = path.read_bytes()
     except OSError as exc:
@@ -242,7 +243,7 @@ def _csv(path: Path, encoding: str | None) -> Source:
     def rows() -> Iterator[tuple[int, list[Cell]]]:
         widths = table.fields
         # A cell may be as large as the file (csv's default limit is 128 KiB).
-        csv.field_size_limit(max(csv.field_size_limit(), MAX_CSV_BYTES))
+        csv.field_size_limit(max(csv.field_size_limit(), min(len(text) + 1, 2**31 - 1)))
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         try:
             # Rows as a spreadsheet numbers them (a text with line breaks is one row).
