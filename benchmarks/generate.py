@@ -1,21 +1,39 @@
 """Generate valid records of N processing activities, deterministically (seeded).
 
-An activity is a purpose of a register. Files hold about 50 activities each (one register
-per file); vendors are about one per five activities (2,000 at N = 10,000) in files of 200;
-every text is given in Swedish, Finnish and English.
+An activity is a purpose of a register; every text is given in Swedish, Finnish and English.
+Two shapes:
+
+- `small` (the default): one register of 50 activities per file; vendors about one per five
+  activities (2,000 at N = 10,000) in files of 200, ten used by each register; short texts
+  in plain ASCII words. 14 MB at N = 10,000.
+- `large`: one register of 2,000 activities per file; 2,000 vendors, whatever N, in one
+  file, 200 of them used by each register; long texts in words with å, ä, ö and dashes.
+  About 40 MB at N = 10,000, 120 MB at 30,000.
 
     python benchmarks/generate.py 1000 /tmp/record-1000
+    python benchmarks/generate.py 30000 /tmp/record-30000 --shape large
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+from dataclasses import dataclass
 from pathlib import Path
 
 LANGS = ("sv", "fi", "en")
-PER_FILE = 50
-VENDORS_PER_FILE = 200
+
+
+@dataclass(frozen=True)
+class Shape:
+    per_file: int  # activities per register file
+    vendors: int | None  # vendors in all (None: one per five activities)
+    vendors_per_file: int
+    uses: int  # vendors each register uses
+    words: int  # words in a purpose's description, per language
+    words_of: dict[str, tuple[str, ...]] | None  # per-language words (None: WORDS for all)
+
+
 BASES = ("contract", "legitimate_interests", "consent", "legal_obligation")
 PLACES = [
     (["EU"], []),
@@ -31,11 +49,30 @@ WORDS = (
 )  # fmt: skip
 
 
+LOCAL_WORDS = {
+    "sv": ("kund", "faktura", "säkerhet", "nyhetsbrev", "rekrytering", "betalning", "utbildning",
+           "enkät", "händelse", "leverantör", "tjänst", "överföring", "behörighet", "årlig",
+           "–"),
+    "fi": ("asiakas", "lasku", "tietoturva", "uutiskirje", "rekrytointi", "maksu", "koulutus",
+           "kysely", "tapahtuma", "kumppani", "käsittely", "säilytys", "tilitoimisto", "–"),
+    "en": (*WORDS, "–"),
+}  # fmt: skip
+SHAPES = {
+    "small": Shape(per_file=50, vendors=None, vendors_per_file=200, uses=10, words=32,
+                   words_of=None),
+    "large": Shape(per_file=2000, vendors=2000, vendors_per_file=2000, uses=200, words=110,
+                   words_of=LOCAL_WORDS),
+}  # fmt: skip
+_words_of: dict[str, tuple[str, ...]] | None = None  # the shape being generated
+_words = 32
+
+
 def text(rng: random.Random, indent: int, words: int) -> str:
     pad = " " * indent
     lines = []
     for lang in LANGS:
-        phrase = " ".join(rng.choice(WORDS) for _ in range(words))
+        choices = _words_of[lang] if _words_of else WORDS
+        phrase = " ".join(rng.choice(choices) for _ in range(words))
         lines.append(f"{pad}{lang}: {lang.upper()} {phrase}")
     return "\n".join(lines)
 
@@ -99,7 +136,8 @@ def vendors(rng: random.Random, first: int, count: int) -> str:
     return "\n".join(out) + "\n"
 
 
-def register(rng: random.Random, number: int, activities: int, vendor_count: int) -> str:
+def register(rng: random.Random, number: int, activities: int, vendor_count: int,
+             uses: int) -> str:  # fmt: skip
     out = [
         "registers:",
         f"  - id: register-{number}",
@@ -116,7 +154,7 @@ def register(rng: random.Random, number: int, activities: int, vendor_count: int
         basis = BASES[(number + index) % len(BASES)]
         out += [f"      - id: purpose-{index}", f"        group: {GROUPS[index % len(GROUPS)]}",
                 "        name:", text(rng, 10, 4),
-                "        description:", text(rng, 10, 32), "        legal_bases:",
+                "        description:", text(rng, 10, _words), "        legal_bases:",
                 f"          - basis: {basis}"]  # fmt: skip
         if basis == "legitimate_interests":
             out += ["            interest:", text(rng, 14, 6)]
@@ -139,9 +177,8 @@ def register(rng: random.Random, number: int, activities: int, vendor_count: int
     for kind in rng.sample(MEASURES, 2):
         out += [f"      - kind: {kind}", "        description:", text(rng, 10, 10)]
     out.append("    processors:")
-    # Contiguous blocks of ten vendors per register: every vendor is used by some register.
-    uses = min(vendor_count, 10)
-    for vendor in sorted({(number * 10 + k) % vendor_count for k in range(uses)}):
+    # Contiguous blocks of vendors per register: every vendor is used by some register.
+    for vendor in sorted({(number * uses + k) % vendor_count for k in range(uses)}):
         out += [f"      - processor: vendor-{vendor}", "        purpose:", text(rng, 10, 3)]
     out += ["    retention:", "      - period: 24", "        unit: months",
             "        after: end_of_customer_relationship", "        limit: at_latest",
@@ -149,21 +186,28 @@ def register(rng: random.Random, number: int, activities: int, vendor_count: int
     return "\n".join(out) + "\n"
 
 
-def generate(activities: int, folder: Path, seed: int = 30) -> int:
-    """Write a record of `activities` purposes into `folder`; returns its size in bytes."""
+def generate(activities: int, folder: Path, seed: int = 30, shape: str = "small") -> int:
+    """Write a record of `activities` purposes into `folder` in the shape named (SHAPES);
+    returns its size in bytes."""
+    global _words_of, _words
+    form = SHAPES[shape]
+    _words_of, _words = form.words_of, form.words
     rng = random.Random(seed)  # noqa: S311 - seeded for reproducible records, not secrets
     folder.mkdir(parents=True, exist_ok=True)
-    vendor_count = max(5, activities // 5)
+    vendor_count = form.vendors or max(5, activities // 5)
     files = {"controller.yaml": controller(rng)}
-    for first in range(0, vendor_count, VENDORS_PER_FILE):
-        count = min(VENDORS_PER_FILE, vendor_count - first)
-        files[f"vendors-{first // VENDORS_PER_FILE:03d}.yaml"] = vendors(rng, first, count)
-    registers = max(1, -(-activities // PER_FILE))
+    per = form.vendors_per_file
+    for first in range(0, vendor_count, per):
+        count = min(per, vendor_count - first)
+        files[f"vendors-{first // per:03d}.yaml"] = vendors(rng, first, count)
+    registers = max(1, -(-activities // form.per_file))
+    # Enough uses per register that every vendor is used by one (ROPA102 warns otherwise).
+    uses = min(vendor_count, max(form.uses, -(-vendor_count // registers)))
     remaining = activities
     for number in range(registers):
-        count = min(PER_FILE, remaining)
+        count = min(form.per_file, remaining)
         remaining -= count
-        files[f"register-{number:04d}.yaml"] = register(rng, number, count, vendor_count)
+        files[f"register-{number:04d}.yaml"] = register(rng, number, count, vendor_count, uses)
     for name, content in files.items():
         (folder / name).write_text(content, encoding="utf-8")
     return sum((folder / name).stat().st_size for name in files)
@@ -174,8 +218,9 @@ def main() -> None:
     parser.add_argument("activities", type=int)
     parser.add_argument("folder", type=Path)
     parser.add_argument("--seed", type=int, default=30)
+    parser.add_argument("--shape", choices=sorted(SHAPES), default="small")
     args = parser.parse_args()
-    size = generate(args.activities, args.folder, args.seed)
+    size = generate(args.activities, args.folder, args.seed, args.shape)
     print(f"{args.activities} activities, {size} bytes in {args.folder}")
 
 

@@ -328,7 +328,7 @@ def load_bytes(raw: bytes, name: str, composer: str | None = None) -> Document:
             RULE_CHARACTERS,
             f"invalid UTF-8 (byte 0x{raw[exc.start]:02X}); save the file as UTF-8",
         ) from None
-    return load_text(text, name, composer)
+    return load_text(text, name, composer, utf8=raw)
 
 
 def normalise(text: str) -> str:
@@ -338,12 +338,15 @@ def normalise(text: str) -> str:
     return text
 
 
-def load_text(text: str, name: str, composer: str | None = None) -> Document:
-    """Load YAML from decoded text strictly."""
+def load_text(
+    text: str, name: str, composer: str | None = None, utf8: bytes | None = None
+) -> Document:
+    """Load YAML from decoded text strictly; `utf8`, when given, is the text's own UTF-8 (the
+    check for forbidden characters then need not encode it again)."""
     # YAML reads CRLF and a lone CR (old Mac files) as line breaks, as PyYAML's marks do;
     # normalising first keeps every position this module computes itself in step with them.
     text = normalise(text)
-    bad = _FORBIDDEN_IN_TEXT.search(text)
+    bad = _FORBIDDEN_IN_TEXT.search(text, utf8)
     if bad:
         line, column = _line_col(text, bad.start())
         raise _fail(
