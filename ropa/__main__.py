@@ -10,6 +10,11 @@ any moment, start-up included.
 
 The exceptions raised for both derive from BaseException, so no `except Exception` on the
 way up (typer's own handlers included) can turn them into another exit code.
+
+`ropa --help` into a pipe or a file prints `ropa/data/help.txt`, which is what typer prints
+there (a test holds the two together), without importing typer: that import alone takes five
+times as long as starting Python. On a terminal, or where an environment variable changes
+how typer and rich lay help out, typer prints it.
 """
 
 from __future__ import annotations
@@ -42,6 +47,38 @@ _SIGNALS = tuple(
     getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
 )
 _PIPE_EXIT = 128 + getattr(signal, "SIGPIPE", 13)
+
+
+# The variables by which typer and rich lay help out otherwise than in a pipe at 80 columns.
+_HELP_LAYOUT = ("COLUMNS", "TERMINAL_WIDTH", "FORCE_COLOR", "PY_COLORS", "GITHUB_ACTIONS",
+                "TTY_COMPATIBLE", "TTY_INTERACTIVE", "TYPER_USE_RICH",
+                "_TYPER_FORCE_DISABLE_TERMINAL", "JUPYTER_COLUMNS")  # fmt: skip
+# os.path, not pathlib: importing pathlib would cost a tenth of the stored help's time.
+HELP_FILE = os.path.join(os.path.dirname(__file__), "data", "help.txt")  # noqa: PTH118, PTH120
+
+
+def stored_help() -> str | None:
+    """The text of `ropa --help` as typer would print it now, if that is the stored one:
+    the command is `ropa --help` (or `-h`) itself, stdout is no terminal but UTF-8, and
+    nothing in the environment changes the layout. None otherwise."""
+    command = os.path.basename(sys.argv[0])  # noqa: PTH119
+    if sys.argv[1:] not in (["--help"], ["-h"]) or command != "ropa":
+        return None
+    if any(os.environ.get(name) for name in _HELP_LAYOUT):
+        return None
+    stream = sys.stdout
+    try:
+        if stream is None or stream.isatty():
+            return None
+    except (OSError, ValueError):
+        return None
+    if (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8":
+        return None
+    try:
+        with open(HELP_FILE, encoding="utf-8") as handle:  # noqa: PTH123
+            return handle.read()
+    except OSError:
+        return None
 
 
 class Interrupted(BaseException):
@@ -122,14 +159,19 @@ def main() -> None:
         signal.signal(signum, _on_signal)
     code: int | str | None
     try:
+        text = stored_help()
         sys.stdout = _Guarded(sys.stdout)
-        from ropa.cli import run
-
-        try:
-            run()
+        if text is not None:
+            sys.stdout.write(text)
             code = 0
-        except SystemExit as exc:  # typer ends every command this way
-            code = exc.code
+        else:
+            from ropa.cli import run
+
+            try:
+                run()
+                code = 0
+            except SystemExit as exc:  # typer ends every command this way
+                code = exc.code
         sys.stdout.flush()  # inside: a reader that left shows here, not at exit
         # The work is done: from here on a signal ends the run at once, the same way.
         for signum in _SIGNALS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -406,3 +407,53 @@ def test_every_command_warns_once_the_country_data_is_six_months_old(
     assert "warning ROPA209 the EU/EEA and adequacy data" in validated.stdout
     monkeypatch.setenv("ROPA_TODAY", "2027-04-08")
     assert warning not in runner.invoke(app, ["processors"]).stderr
+
+
+def _help_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """This environment without what changes how typer lays help out, UTF-8 output."""
+    from ropa.__main__ import _HELP_LAYOUT
+
+    clean = {k: v for k, v in os.environ.items() if k not in _HELP_LAYOUT}
+    return {**clean, "PYTHONIOENCODING": "utf-8", **(extra or {})}
+
+
+def _help_process(env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`ropa --help` as the installed command runs it (argv[0] is `ropa`), into a pipe, with
+    the names of the modules it imported on stderr."""
+    probe = (
+        "import os, sys\n"
+        "sys.argv = ['ropa', '--help']\n"
+        "from ropa.__main__ import main\n"
+        "real_exit = os._exit\n"
+        "def leave(code):\n"
+        "    sys.stderr.write(' '.join(sorted(sys.modules)) + '\\n')\n"
+        "    sys.stderr.flush()\n"
+        "    real_exit(code)\n"
+        "os._exit = leave\n"
+        "main()\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+        env=_help_env(env),
+    )  # fmt: skip
+
+
+def test_help_into_a_pipe_is_the_stored_text_which_is_what_typer_prints() -> None:
+    """`ropa --help` into a pipe prints ropa/data/help.txt without importing typer; the file
+    is exactly what typer prints there (ROPA_UPDATE_GOLDEN=1 writes it anew)."""
+    from ropa.__main__ import HELP_FILE
+
+    live = subprocess.run(
+        [sys.executable, "-c", "import sys\nsys.argv = ['ropa', '--help']\nfrom ropa.cli import"
+         " run\ntry:\n    run()\nexcept SystemExit:\n    pass\n"],
+        capture_output=True, text=True, check=True, env=_help_env(),
+    ).stdout  # fmt: skip
+    if os.environ.get("ROPA_UPDATE_GOLDEN"):
+        Path(HELP_FILE).write_text(live, encoding="utf-8")
+    assert Path(HELP_FILE).read_text(encoding="utf-8") == live
+    fast = _help_process()
+    assert fast.stdout == live
+    assert "typer" not in fast.stderr.split()
+    # Where the environment may lay help out otherwise, typer prints it.
+    assert "typer" in _help_process({"FORCE_COLOR": "1"}).stderr.split()
+    assert "typer" in _help_process({"COLUMNS": "120"}).stderr.split()
