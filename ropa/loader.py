@@ -132,6 +132,15 @@ class PyComposer(
         StrictResolver.__init__(self)
         self._depth = 0
 
+    def compose_scalar_node(self, anchor: Any) -> ScalarNode:
+        event = self.peek_event()
+        if event.tag == "!" and event.value == "":
+            # The non-specific tag makes a scalar a string (YAML 1.2, 6.9.1), as libyaml
+            # reads it; PyYAML's parser reads an empty one as null.
+            event.implicit = (False, False)
+        node: ScalarNode = super().compose_scalar_node(anchor)
+        return node
+
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         self._depth += 1
         try:

@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ropa import countries, files, schema
+from ropa import countries, files, parallel, schema
 from ropa.dates import given_day
 from ropa.errors import UsageError
 from ropa.files import CATALOGS
@@ -19,7 +19,6 @@ from ropa.loader import (
     Document,
     LoadError,
     load_bytes,
-    load_file,
     max_file_bytes,
 )
 from ropa.problem import Problem, Severity
@@ -117,14 +116,17 @@ def read(path: Path, composer: str | None = None, progress: Progress | None = No
     for name, why in listing.unreadable:
         loaded.problems.append(unreadable(display_name(Path(name)), why))
     sizes = [_size(file) for file in listing.files]
-    progress.start(sum(sizes))
-    for file, size in zip(listing.files, sizes, strict=True):
-        loaded.names.append(display_name(file))
-        try:
-            loaded.documents.append(load_file(file, loaded.names[-1], composer))
-        except LoadError as exc:
-            loaded.problems.append(exc.problem)
-        progress.advance(size)
+    loaded.names = [display_name(file) for file in listing.files]
+    max_file_bytes()  # a wrong setting is a usage error before any file is read
+    found = parallel.load_files(
+        list(zip(listing.files, loaded.names, strict=True)), sizes, composer,
+        progress.advance, lambda: progress.start(sum(sizes)),
+    )  # fmt: skip
+    for item in found:
+        if isinstance(item, Problem):
+            loaded.problems.append(item)
+        else:
+            loaded.documents.append(item)
     return loaded
 
 

@@ -4,9 +4,12 @@ a passing example, and a check that yields findings; `ropa rules` lists them fro
 from __future__ import annotations
 
 import datetime
+import functools
 import inspect
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from ropa.countries import CountryData
 from ropa.locate import position
@@ -33,6 +36,23 @@ class Context:
 
 
 Check = Callable[[Context], Iterable[Finding]]
+_T = TypeVar("_T")
+
+
+def per_context(function: Callable[[Context], _T]) -> Callable[[Context], _T]:
+    """`function` of a context, computed once for the context at hand (held weakly), for
+    what several rules read: each rule then walks a large record only for its own checks."""
+    last: list[Any] = [None, None]
+
+    @functools.wraps(function)
+    def cached(context: Context) -> _T:
+        known, value = last
+        if known is None or known() is not context:
+            value = function(context)
+            last[:] = [weakref.ref(context), value]
+        return value
+
+    return cached
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from ropa.record import Entity
-from ropa.rules import Context
+from ropa.rules import Context, per_context
 
 
 def controller_registers(context: Context) -> Iterator[Entity]:
@@ -22,10 +22,20 @@ def bases(
 ) -> Iterator[tuple[Entity, Entity, Entity]]:
     """(register, purpose, legal basis) for every basis of every purpose of `registers`
     (default: all)."""
-    for register in context.record.registers if registers is None else registers:
+    if registers is None:
+        yield from _all_bases(context)
+        return
+    for register in registers:
         for purpose in register.entities("purposes"):
             for basis in purpose.entities("legal_bases"):
                 yield register, purpose, basis
+
+
+@per_context
+def _all_bases(context: Context) -> list[tuple[Entity, Entity, Entity]]:
+    return [(register, purpose, basis) for register in context.record.registers
+            for purpose in register.entities("purposes")
+            for basis in purpose.entities("legal_bases")]  # fmt: skip
 
 
 def special_data(context: Context, register: Entity) -> list[tuple[Entity, str]]:

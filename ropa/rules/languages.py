@@ -11,7 +11,7 @@ from typing import Any
 from ropa import resources
 from ropa.problem import Severity
 from ropa.record import Place, Record
-from ropa.rules import Context, Finding, rule
+from ropa.rules import Context, Finding, per_context, rule
 
 # A pattern is a path in a document with "*" for any list index; the flag says whether the
 # text may also be a plain string (a name used unchanged in every language).
@@ -62,28 +62,30 @@ def _pattern_tree() -> dict[Any, Any]:
     return tree
 
 
-def _texts(
-    value: Any, tree: dict[Any, Any], path: tuple[str | int, ...]
-) -> Iterator[tuple[tuple[str | int, ...], Any]]:
-    if None in tree:
-        yield path, value
-    if isinstance(value, dict):
-        for key, sub in tree.items():
-            if key is not None and key != "*" and key in value:
-                yield from _texts(value[key], sub, (*path, key))
-    elif isinstance(value, list) and "*" in tree:
-        sub = tree["*"]
-        for index, item in enumerate(value):
-            yield from _texts(item, sub, (*path, index))
+def _texts(value: Any, tree: dict[Any, Any]) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """The per-language texts (mappings) below `value` where `tree` has them, with their
+    paths, in document order."""
+    stack: list[tuple[Any, dict[Any, Any], tuple[str | int, ...]]] = [(value, tree, ())]
+    while stack:
+        value, tree, path = stack.pop()
+        if None in tree and isinstance(value, dict):
+            yield path, value
+        if isinstance(value, dict):
+            below = [(value[key], sub, (*path, key)) for key, sub in tree.items()
+                     if key is not None and key != "*" and key in value]  # fmt: skip
+            stack.extend(reversed(below))
+        elif isinstance(value, list) and "*" in tree:
+            sub = tree["*"]
+            stack.extend((value[i], sub, (*path, i)) for i in range(len(value) - 1, -1, -1))
 
 
-def _translations(context: Context) -> Iterator[tuple[Place, dict[Any, Any]]]:
+@per_context
+def _translations(context: Context) -> list[tuple[Place, dict[Any, Any]]]:
     """Every per-language text of the record (a mapping of language to text), with its
     place; a plain string (a name used unchanged in every language) is not one."""
-    for doc in context.record.documents:
-        for path, value in _texts(doc.data, _pattern_tree(), ()):
-            if isinstance(value, dict):
-                yield Place(doc, path), value
+    tree = _pattern_tree()
+    return [(Place(doc, path), value) for doc in context.record.documents
+            for path, value in _texts(doc.data, tree)]  # fmt: skip
 
 
 @rule("ROPA501", "translation-missing", article="Art. 12(1)")
@@ -110,7 +112,10 @@ def translation_missing(context: Context) -> Iterator[Finding]:
     languages = context.record.languages
     if not languages:
         return
+    wanted = set(languages)
     for place, value in _translations(context):
+        if wanted.issubset(value.keys()):
+            continue
         missing = [lang for lang in languages if lang not in value]
         if missing:
             yield Finding(
@@ -152,9 +157,12 @@ def translation_unpublished_language(context: Context) -> Iterator[Finding]:
     # One finding per language and file, at its first text: a language kept ready for later
     # is one decision, not one per text.
     found: dict[tuple[str, str], tuple[Place, int]] = {}
+    published = set(languages)
     for place, value in _translations(context):
+        if published.issuperset(value.keys()):
+            continue
         for key in value:
-            if isinstance(key, str) and key not in languages:
+            if isinstance(key, str) and key not in published:
                 first, count = found.get(
                     (place.doc.name, key), (Place(place.doc, (*place.path, key)), 0)
                 )

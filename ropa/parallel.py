@@ -1,0 +1,178 @@
+"""Record files read on several processors at once.
+
+Parsing YAML is most of what `validate`, `render` and `export` do on a large record, and one
+Python process parses on one processor. Where the record is large (MIN_BYTES or more, in two
+files or more) and the machine has more than one processor, ropa forks helper processes
+(POSIX only): each parses its share of the files, chosen so that the shares are about equal
+in bytes, and sends the loaded documents back through a pipe (pickled: a tenth of the time
+parsing takes); the main process parses the rest meanwhile. The documents and problems are
+the same, in the same order, as when one process reads every file.
+
+If a helper fails in any way (it is killed, its data does not arrive whole), the main
+process reads its files itself. `ROPA_JOBS=1` reads every file in the main process;
+`ROPA_JOBS=N` uses at most N processes (default: the processors available, at most 4).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from ropa.errors import UsageError
+from ropa.loader import Document, LoadError, load_file
+from ropa.problem import Problem
+
+MIN_BYTES = 2 * 1024 * 1024  # below this, forking costs more than it saves
+MAX_JOBS = 4
+JOBS_VARIABLE = "ROPA_JOBS"
+
+Loaded = Document | Problem
+
+
+def jobs(total: int, files: int) -> int:
+    """How many processes to read `files` files of `total` bytes with."""
+    setting = os.environ.get(JOBS_VARIABLE)
+    if setting:
+        try:
+            wanted = int(setting)
+        except ValueError:
+            wanted = 0
+        if not 1 <= wanted <= 64:
+            raise UsageError(f"{JOBS_VARIABLE}={setting!r}: give a whole number from 1 to 64")
+    else:
+        available = (
+            len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        )
+        wanted = min(MAX_JOBS, available or 1)
+    if total < MIN_BYTES or files < 2 or not hasattr(os, "fork"):
+        return 1
+    if threading.active_count() > 1:  # a fork would copy locks other threads may hold
+        return 1
+    return min(wanted, files)
+
+
+def shares(sizes: list[int], count: int) -> list[list[int]]:
+    """The files' indexes split into `count` shares of about equal bytes (largest first,
+    each to the lightest share), each share in file order."""
+    loads = [0] * count
+    split: list[list[int]] = [[] for _ in range(count)]
+    for index in sorted(range(len(sizes)), key=lambda i: (-sizes[i], i)):
+        lightest = loads.index(min(loads))
+        split[lightest].append(index)
+        loads[lightest] += sizes[index]
+    return [sorted(share) for share in split]
+
+
+def _load(path: Path, name: str, composer: str | None) -> Loaded:
+    try:
+        return load_file(path, name, composer)
+    except LoadError as exc:
+        return exc.problem
+
+
+def load_files(
+    files: list[tuple[Path, str]],
+    sizes: list[int],
+    composer: str | None,
+    advance: Callable[[int], None],
+    start: Callable[[], None],
+) -> list[Loaded]:
+    """Each file (path, name as problems show it) loaded, or the problem that stopped it,
+    in order. `start` is called once the helpers exist (a progress bar's thread must not be
+    running when they are forked), `advance(size)` after each file the main process reads."""
+    count = jobs(sum(sizes), len(files))
+    if count == 1:
+        start()
+        found = []
+        for (path, name), size in zip(files, sizes, strict=True):
+            found.append(_load(path, name, composer))
+            advance(size)
+        return found
+    # The main process also starts the helpers and takes in what they send: it reads the
+    # lightest share.
+    *theirs, mine = sorted(shares(sizes, count), key=lambda share: -sum(sizes[i] for i in share))
+    helpers: list[_Helper] = []
+    results: dict[int, Loaded] = {}
+    try:
+        for share in theirs:
+            helpers.append(_fork([files[i] for i in share], composer))
+        start()
+        for index in mine:
+            results[index] = _load(*files[index], composer)
+            advance(sizes[index])
+        for share, helper in zip(theirs, helpers, strict=True):
+            loaded = helper.collect()
+            if loaded is None or len(loaded) != len(share):
+                loaded = [_load(*files[index], composer) for index in share]
+            for index, item in zip(share, loaded, strict=True):
+                results[index] = item
+                advance(sizes[index])
+    finally:
+        for helper in helpers:
+            helper.end()
+    return [results[index] for index in range(len(files))]
+
+
+@dataclass
+class _Helper:
+    pid: int
+    reader: BinaryIO
+    reaped: bool = False
+
+    def collect(self) -> list[Loaded] | None:
+        """What the helper sent, or None when it did not arrive whole."""
+        try:
+            payload = self.reader.read()
+            _, status = os.waitpid(self.pid, 0)
+        except OSError:
+            return None
+        self.reaped = True
+        if status != 0 or not payload:
+            return None
+        try:
+            loaded = pickle.loads(payload)  # noqa: S301 - from our own child process
+        except Exception:
+            return None
+        return loaded if isinstance(loaded, list) else None
+
+    def end(self) -> None:
+        """Close the pipe; a helper still running (the run was interrupted) is stopped."""
+        with contextlib.suppress(OSError):
+            self.reader.close()
+        if not self.reaped:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.waitpid(self.pid, 0)
+            self.reaped = True
+
+
+def _fork(files: list[tuple[Path, str]], composer: str | None) -> _Helper:
+    """A helper process that loads `files` and writes them, pickled, to a pipe."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the helper: nothing it does may reach the parent's streams or cleanup
+        status = 1
+        try:
+            os.close(read_end)
+            for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+                signal.signal(signum, signal.SIG_DFL)
+            payload = pickle.dumps(
+                [_load(path, name, composer) for path, name in files], pickle.HIGHEST_PROTOCOL
+            )
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(payload)
+            status = 0
+        except BaseException:  # noqa: S110 - the parent reads these files itself
+            pass
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    return _Helper(pid, os.fdopen(read_end, "rb"))
