@@ -1,4 +1,4 @@
-"""Record files read on several processors at once.
+"""Record files read, and languages rendered, on several processors at once.
 
 Parsing YAML is most of what `validate`, `render` and `export` do on a large record, and one
 Python process parses on one processor. Where the record is large (MIN_BYTES or more, in two
@@ -8,22 +8,26 @@ in bytes, and sends the loaded documents back through a pipe (pickled: a tenth o
 parsing takes); the main process parses the rest meanwhile. The documents and problems are
 the same, in the same order, as when one process reads every file.
 
+`ropa render` of several languages on such a record renders them the same way, a language
+to a process (user templates excepted: they stay in one process, under their time limit).
+
 If a helper fails in any way (it is killed, its data does not arrive whole), the main
-process reads its files itself. `ROPA_JOBS=1` reads every file in the main process;
+process does its work itself. `ROPA_JOBS=1` reads every file in the main process;
 `ROPA_JOBS=N` uses at most N processes (default: the processors available, at most 4).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import pickle
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from ropa.errors import UsageError
 from ropa.loader import Document, LoadError, load_file
@@ -34,6 +38,7 @@ MAX_JOBS = 4
 JOBS_VARIABLE = "ROPA_JOBS"
 
 Loaded = Document | Problem
+T = TypeVar("T")
 
 
 def jobs(total: int, files: int) -> int:
@@ -58,7 +63,7 @@ def jobs(total: int, files: int) -> int:
     return min(wanted, files)
 
 
-def shares(sizes: list[int], count: int) -> list[list[int]]:
+def shares(sizes: Sequence[int], count: int) -> list[list[int]]:
     """The files' indexes split into `count` shares of about equal bytes (largest first,
     each to the lightest share), each share in file order."""
     loads = [0] * count
@@ -86,38 +91,69 @@ def load_files(
 ) -> list[Loaded]:
     """Each file (path, name as problems show it) loaded, or the problem that stopped it,
     in order. `start` is called once the helpers exist (a progress bar's thread must not be
-    running when they are forked), `advance(size)` after each file the main process reads."""
-    count = jobs(sum(sizes), len(files))
-    if count == 1:
+    running when they are forked), `advance(size)` after each file is read."""
+    tasks = [functools.partial(_load, path, name, composer) for path, name in files]
+    return run(tasks, sizes, jobs(sum(sizes), len(files)), start, advance)
+
+
+def run(
+    tasks: Sequence[Callable[[], T]],
+    weights: Sequence[int],
+    count: int,
+    start: Callable[[], None] = lambda: None,
+    done: Callable[[int], None] = lambda weight: None,
+) -> list[T]:
+    """Each task's result, in order, the tasks shared among `count` processes by weight
+    (`jobs` tells how many are worth it). A task that raises raises here, as if the tasks
+    had run one after another: the first in order that raised. A helper that fails is
+    replaced by the main process, which runs its tasks itself. `start` is called once the
+    helpers exist, `done(weight)` as each task's result is in."""
+    if count <= 1:
         start()
-        found = []
-        for (path, name), size in zip(files, sizes, strict=True):
-            found.append(_load(path, name, composer))
-            advance(size)
-        return found
-    # The main process also starts the helpers and takes in what they send: it reads the
+        results = []
+        for task, weight in zip(tasks, weights, strict=True):
+            results.append(task())
+            done(weight)
+        return results
+    # The main process also starts the helpers and takes in what they send: it runs the
     # lightest share.
-    *theirs, mine = sorted(shares(sizes, count), key=lambda share: -sum(sizes[i] for i in share))
+    *theirs, mine = sorted(
+        shares(weights, count), key=lambda share: -sum(weights[i] for i in share)
+    )
     helpers: list[_Helper] = []
-    results: dict[int, Loaded] = {}
+    outcomes: dict[int, tuple[bool, Any]] = {}
     try:
         for share in theirs:
-            helpers.append(_fork([files[i] for i in share], composer))
+            helpers.append(_fork([tasks[i] for i in share]))
         start()
         for index in mine:
-            results[index] = _load(*files[index], composer)
-            advance(sizes[index])
+            outcomes[index] = _outcome(tasks[index])
+            done(weights[index])
         for share, helper in zip(theirs, helpers, strict=True):
-            loaded = helper.collect()
-            if loaded is None or len(loaded) != len(share):
-                loaded = [_load(*files[index], composer) for index in share]
-            for index, item in zip(share, loaded, strict=True):
-                results[index] = item
-                advance(sizes[index])
+            sent = helper.collect()
+            if sent is None or len(sent) != len(share):
+                sent = [_outcome(tasks[index]) for index in share]
+            for index, outcome in zip(share, sent, strict=True):
+                outcomes[index] = outcome
+                done(weights[index])
     finally:
         for helper in helpers:
             helper.end()
-    return [results[index] for index in range(len(files))]
+    results = []
+    for index in range(len(tasks)):
+        ok, value = outcomes[index]
+        if not ok:
+            raise value
+        results.append(value)
+    return results
+
+
+def _outcome(task: Callable[[], Any]) -> tuple[bool, Any]:
+    """(True, the task's result) or (False, the exception it raised)."""
+    try:
+        return True, task()
+    except Exception as exc:  # raised in order by `run`
+        return False, exc
 
 
 @dataclass
@@ -126,7 +162,7 @@ class _Helper:
     reader: BinaryIO
     reaped: bool = False
 
-    def collect(self) -> list[Loaded] | None:
+    def collect(self) -> list[tuple[bool, Any]] | None:
         """What the helper sent, or None when it did not arrive whole."""
         try:
             payload = self.reader.read()
@@ -137,10 +173,10 @@ class _Helper:
         if status != 0 or not payload:
             return None
         try:
-            loaded = pickle.loads(payload)  # noqa: S301 - from our own child process
+            sent = pickle.loads(payload)  # noqa: S301 - from our own child process
         except Exception:
             return None
-        return loaded if isinstance(loaded, list) else None
+        return sent if isinstance(sent, list) else None
 
     def end(self) -> None:
         """Close the pipe; a helper still running (the run was interrupted) is stopped."""
@@ -154,8 +190,8 @@ class _Helper:
             self.reaped = True
 
 
-def _fork(files: list[tuple[Path, str]], composer: str | None) -> _Helper:
-    """A helper process that loads `files` and writes them, pickled, to a pipe."""
+def _fork(tasks: list[Callable[[], Any]]) -> _Helper:
+    """A helper process that runs `tasks` and writes their outcomes, pickled, to a pipe."""
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the helper: nothing it does may reach the parent's streams or cleanup
@@ -164,13 +200,11 @@ def _fork(files: list[tuple[Path, str]], composer: str | None) -> _Helper:
             os.close(read_end)
             for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
                 signal.signal(signum, signal.SIG_DFL)
-            payload = pickle.dumps(
-                [_load(path, name, composer) for path, name in files], pickle.HIGHEST_PROTOCOL
-            )
+            payload = pickle.dumps([_outcome(task) for task in tasks], pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write_end, "wb") as pipe:
                 pipe.write(payload)
             status = 0
-        except BaseException:  # noqa: S110 - the parent reads these files itself
+        except BaseException:  # noqa: S110 - the parent runs these tasks itself
             pass
         finally:
             os._exit(status)

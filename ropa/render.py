@@ -3,12 +3,13 @@ list and the transfer-safeguard table, per language, as HTML, Markdown, CSV and 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ropa import countries, i18n
+from ropa import countries, i18n, parallel
 from ropa.errors import UsageError
 from ropa.limits import PAGE_CHARS
 from ropa.record import Record
@@ -224,18 +225,22 @@ def text_size(record: Record, lang: str) -> int:
     return total
 
 
-def check_page_size(record: Record, languages: Iterable[str]) -> None:
-    """Refuse (UsageError, exit 2) before rendering when the record's text in a language
-    passes the page limit (`ropa.limits.PAGE_CHARS`): the privacy notice would."""
+def check_page_size(record: Record, languages: Iterable[str]) -> list[int]:
+    """The record's text size in each language (`text_size`). Refuses (UsageError, exit 2)
+    before rendering when one passes the page limit (`ropa.limits.PAGE_CHARS`): the privacy
+    notice would."""
     limit = PAGE_CHARS.value()
+    sizes = []
     for lang in languages:
         size = text_size(record, lang)
+        sizes.append(size)
         if size > limit:
             raise UsageError(
                 f"the record holds {size:,} characters of text in {lang}: its privacy notice"
                 f" would pass the page limit of {limit:,} characters (set {PAGE_CHARS.variable}"
                 " to raise it); nothing was rendered"
             )
+    return sizes
 
 
 def render(
@@ -265,12 +270,13 @@ def render(
                 f"the record is not published in {lang!r}; controller.languages lists"
                 f" {', '.join(published)}"
             )
-    check_page_size(record, chosen)
+    sizes = check_page_size(record, chosen)
     data = countries.load()
-    outputs: list[Output] = []
     envs = {fmt: _environment(fmt == "md", templates, seconds) for fmt in formats}
     catalogs = record.catalogs
-    for lang in chosen:
+
+    def language(lang: str) -> list[Output]:
+        outputs: list[Output] = []
         built = notice.pages(record, data, lang, catalogs, changelog, last_updated)
         fmt_ = i18n.Formatter(lang)
         context: dict[str, Any] = {
@@ -308,7 +314,16 @@ def render(
                 Output(f"processors.{lang}.csv", processor_list.to_csv(listing, lang, catalogs))
             )
             outputs.append(Output(f"processors.{lang}.json", processor_list.to_json(listing)))
-    return outputs
+        return outputs
+
+    # Languages are rendered side by side on a large record (`ropa.parallel`); the pages
+    # are the same, in the same order. User templates stay in one process, under their
+    # time limit.
+    count = parallel.jobs(sum(sizes), len(chosen)) if templates is None else 1
+    if count > 1:
+        count = min(len(chosen), count + 1)  # the main process mostly waits
+    tasks = [functools.partial(language, lang) for lang in chosen]
+    return [output for found in parallel.run(tasks, sizes, count) for output in found]
 
 
 def _explainer(lang: str, catalogs: Path | None) -> Any:

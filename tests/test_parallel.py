@@ -113,3 +113,31 @@ def test_a_wrong_jobs_setting_is_a_usage_error(
     assert result.stderr == (
         f"ropa: error: ROPA_JOBS={setting!r}: give a whole number from 1 to 64\n"
     )
+
+
+def test_languages_rendered_side_by_side_give_the_same_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`render` of every language on helpers: the same files, byte for byte, as in one
+    process, also when a helper fails and the main process renders its languages."""
+    assert parallel.jobs(10**9, 30) > 1 or pytest.skip("no second processor or a thread runs")
+    folder = tmp_path / "record"
+    generate(120, folder)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 1)
+    monkeypatch.setenv("ROPA_TODAY", "2026-11-25")
+    sites = {}
+    for setting in ("1", "3"):
+        monkeypatch.setenv("ROPA_JOBS", setting)
+        result = runner.invoke(app, ["render", str(folder), "--out", str(tmp_path / setting)])
+        assert result.exit_code == 0, result.output
+        sites[setting] = {p.name: p.read_bytes() for p in (tmp_path / setting).iterdir()}
+    assert len(sites["1"]) == 3 * 8
+    assert sites["3"] == sites["1"]
+
+    def fail(*args: object, **kwargs: object) -> bytes:
+        raise MemoryError
+
+    monkeypatch.setattr(parallel.pickle, "dumps", fail)
+    result = runner.invoke(app, ["render", str(folder), "--out", str(tmp_path / "failed")])
+    assert result.exit_code == 0, result.output
+    assert {p.name: p.read_bytes() for p in (tmp_path / "failed").iterdir()} == sites["1"]
