@@ -9,6 +9,7 @@ page (no field, no statement).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -64,20 +65,31 @@ def fill(message: str, sources: Iterable[Place], **values: Span | Statement) -> 
     """
     parts: list[Span] = []
     found = list(sources)
+    for text, name in _pieces(message):
+        if text:
+            parts.append(_after(parts, text))
+        if name:
+            value = values[name]
+            if isinstance(value, Statement):
+                parts.extend(value.parts)
+                found.extend(value.sources)
+            else:
+                parts.append(value)
+    return Statement(_merge(parts), _unique(found))
+
+
+@functools.lru_cache(maxsize=4096)
+def _pieces(message: str) -> tuple[tuple[str, str], ...]:
+    """The message as (text, placeholder name after it) pairs; a page fills the same few
+    hundred messages tens of thousands of times."""
+    pieces = []
     position_ = 0
     for match in _PLACEHOLDER.finditer(message):
-        if match.start() > position_:
-            parts.append(_after(parts, message[position_ : match.start()]))
-        value = values[match.group(1)]
-        if isinstance(value, Statement):
-            parts.extend(value.parts)
-            found.extend(value.sources)
-        else:
-            parts.append(value)
+        pieces.append((message[position_ : match.start()], match.group(1)))
         position_ = match.end()
     if position_ < len(message):
-        parts.append(_after(parts, message[position_:]))
-    return Statement(_merge(parts), _unique(found))
+        pieces.append((message[position_:], ""))
+    return tuple(pieces)
 
 
 def _after(parts: list[Span], text: str) -> str:
@@ -100,8 +112,11 @@ def _merge(parts: list[Span]) -> tuple[Span, ...]:
 
 
 def _unique(places: Iterable[Place]) -> tuple[Place, ...]:
+    given = tuple(places)
+    if len(given) < 2:
+        return given
     seen: dict[tuple[str, tuple[str | int, ...]], Place] = {}
-    for place in places:
+    for place in given:
         seen.setdefault((place.doc.name, place.path), place)
     return tuple(seen.values())
 
