@@ -40,16 +40,20 @@ _T = TypeVar("_T")
 
 
 def per_context(function: Callable[[Context], _T]) -> Callable[[Context], _T]:
-    """`function` of a context, computed once for the context at hand (held weakly), for
-    what several rules read: each rule then walks a large record only for its own checks."""
+    """`function` of a context, computed once for the context at hand, for what several
+    rules read: each rule then walks a large record only for its own checks. The value is
+    let go with the context."""
     last: list[Any] = [None, None]
+
+    def forget(_: Any) -> None:
+        last[:] = [None, None]
 
     @functools.wraps(function)
     def cached(context: Context) -> _T:
         known, value = last
         if known is None or known() is not context:
             value = function(context)
-            last[:] = [weakref.ref(context), value]
+            last[:] = [weakref.ref(context, forget), value]
         return value
 
     return cached
