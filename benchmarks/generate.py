@@ -17,6 +17,7 @@ Two shapes:
 from __future__ import annotations
 
 import argparse
+import functools
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,15 +64,19 @@ SHAPES = {
     "large": Shape(per_file=2000, vendors=2000, vendors_per_file=2000, uses=200, words=110,
                    words_of=LOCAL_WORDS),
 }  # fmt: skip
-_words_of: dict[str, tuple[str, ...]] | None = None  # the shape being generated
-_words = 32
 
 
-def text(rng: random.Random, indent: int, words: int) -> str:
+def text(
+    rng: random.Random,
+    indent: int,
+    words: int,
+    vocabulary: dict[str, tuple[str, ...]] | None = None,
+) -> str:
+    """A text in every language of `words` words from `vocabulary` (default: WORDS)."""
     pad = " " * indent
     lines = []
     for lang in LANGS:
-        choices = _words_of[lang] if _words_of else WORDS
+        choices = vocabulary[lang] if vocabulary else WORDS
         phrase = " ".join(rng.choice(choices) for _ in range(words))
         lines.append(f"{pad}{lang}: {lang.upper()} {phrase}")
     return "\n".join(lines)
@@ -89,7 +94,8 @@ RETENTION_NOTE = "\n".join(
 )
 
 
-def controller(rng: random.Random) -> str:
+def controller(rng: random.Random, shape: Shape) -> str:
+    say = functools.partial(text, rng, vocabulary=shape.words_of)
     out = ["""controller:
   name: {sv: Benchmark Ab, fi: Benchmark Oy, en: Benchmark Oy}
   email: privacy@example.com
@@ -101,17 +107,17 @@ def controller(rng: random.Random) -> str:
     available: [access, rectification, erasure, restriction, objection, portability, complaint]
 purpose_groups:"""]  # fmt: skip
     for group in GROUPS:
-        out += [f"  - id: {group}", "    name:", text(rng, 6, 3)]
+        out += [f"  - id: {group}", "    name:", say(6, 3)]
     out.append("data_categories:")
     for category in CATEGORIES:
-        out += [f"  - id: {category}", "    name:", text(rng, 6, 6)]
+        out += [f"  - id: {category}", "    name:", say(6, 6)]
     out.append("sources:")
     for source, kind in SOURCES:
-        out += [f"  - id: {source}", f"    kind: {kind}", "    name:", text(rng, 6, 4)]
+        out += [f"  - id: {source}", f"    kind: {kind}", "    name:", say(6, 4)]
     out.append("recipients:")
     for recipient, kind in RECIPIENTS:
-        out += [f"  - id: {recipient}", f"    kind: {kind}", "    name:", text(rng, 6, 4),
-                "    description:", text(rng, 6, 16)]  # fmt: skip
+        out += [f"  - id: {recipient}", f"    kind: {kind}", "    name:", say(6, 4),
+                "    description:", say(6, 16)]  # fmt: skip
     return "\n".join(out) + "\n"
 
 
@@ -137,15 +143,16 @@ def vendors(rng: random.Random, first: int, count: int) -> str:
 
 
 def register(rng: random.Random, number: int, activities: int, vendor_count: int,
-             uses: int) -> str:  # fmt: skip
+             uses: int, shape: Shape) -> str:  # fmt: skip
+    say = functools.partial(text, rng, vocabulary=shape.words_of)
     out = [
         "registers:",
         f"  - id: register-{number}",
         "    name:",
-        text(rng, 6, 2),
+        say(6, 2),
         "    role: controller",
         "    description:",
-        text(rng, 6, 30),
+        say(6, 30),
         "    owner: dpo@example.com",
         "    last_reviewed: 2026-06-01",
         "    purposes:",
@@ -153,33 +160,33 @@ def register(rng: random.Random, number: int, activities: int, vendor_count: int
     for index in range(activities):
         basis = BASES[(number + index) % len(BASES)]
         out += [f"      - id: purpose-{index}", f"        group: {GROUPS[index % len(GROUPS)]}",
-                "        name:", text(rng, 10, 4),
-                "        description:", text(rng, 10, _words), "        legal_bases:",
+                "        name:", say(10, 4),
+                "        description:", say(10, shape.words), "        legal_bases:",
                 f"          - basis: {basis}"]  # fmt: skip
         if basis == "legitimate_interests":
-            out += ["            interest:", text(rng, 14, 6)]
+            out += ["            interest:", say(14, 6)]
         if basis == "consent":
             out += ["            withdrawal: [{kind: unsubscribe_link}, {kind: email}]"]
         if basis == "legal_obligation":
-            out += ["            law:", text(rng, 14, 4)]
+            out += ["            law:", say(14, 4)]
         if index == 0:
             out += ["        provision: {requirement: contractual}"]
     out.append("    data_subjects:")
     for index in range(rng.randint(2, 3)):
-        out += [f"      - id: subjects-{index}", "        name:", text(rng, 10, 3)]
+        out += [f"      - id: subjects-{index}", "        name:", say(10, 3)]
     out.append("    personal_data:")
     for index in range(rng.randint(5, 10)):
         out += [f"      - id: data-{index}", f"        category: {rng.choice(CATEGORIES)}",
-                "        name:", text(rng, 10, 5)]  # fmt: skip
+                "        name:", say(10, 5)]  # fmt: skip
     out.append(f"    sources: [{', '.join(s for s, _ in SOURCES[: rng.randint(1, 3)])}]")
     out.append(f"    recipients: [{', '.join(r for r, _ in RECIPIENTS[: rng.randint(1, 3)])}]")
     out.append("    security_measures:")
     for kind in rng.sample(MEASURES, 2):
-        out += [f"      - kind: {kind}", "        description:", text(rng, 10, 10)]
+        out += [f"      - kind: {kind}", "        description:", say(10, 10)]
     out.append("    processors:")
     # Contiguous blocks of vendors per register: every vendor is used by some register.
     for vendor in sorted({(number * uses + k) % vendor_count for k in range(uses)}):
-        out += [f"      - processor: vendor-{vendor}", "        purpose:", text(rng, 10, 3)]
+        out += [f"      - processor: vendor-{vendor}", "        purpose:", say(10, 3)]
     out += ["    retention:", "      - period: 24", "        unit: months",
             "        after: end_of_customer_relationship", "        limit: at_latest",
             "      - until: purpose_fulfilled", "        note:", RETENTION_NOTE]  # fmt: skip
@@ -189,13 +196,11 @@ def register(rng: random.Random, number: int, activities: int, vendor_count: int
 def generate(activities: int, folder: Path, seed: int = 30, shape: str = "small") -> int:
     """Write a record of `activities` purposes into `folder` in the shape named (SHAPES);
     returns its size in bytes."""
-    global _words_of, _words
     form = SHAPES[shape]
-    _words_of, _words = form.words_of, form.words
     rng = random.Random(seed)  # noqa: S311 - seeded for reproducible records, not secrets
     folder.mkdir(parents=True, exist_ok=True)
     vendor_count = form.vendors or max(5, activities // 5)
-    files = {"controller.yaml": controller(rng)}
+    files = {"controller.yaml": controller(rng, form)}
     per = form.vendors_per_file
     for first in range(0, vendor_count, per):
         count = min(per, vendor_count - first)
@@ -207,7 +212,9 @@ def generate(activities: int, folder: Path, seed: int = 30, shape: str = "small"
     for number in range(registers):
         count = min(form.per_file, remaining)
         remaining -= count
-        files[f"register-{number:04d}.yaml"] = register(rng, number, count, vendor_count, uses)
+        files[f"register-{number:04d}.yaml"] = register(
+            rng, number, count, vendor_count, uses, form
+        )
     for name, content in files.items():
         (folder / name).write_text(content, encoding="utf-8")
     return sum((folder / name).stat().st_size for name in files)

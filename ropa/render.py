@@ -321,7 +321,9 @@ def render(
     # time limit.
     count = parallel.jobs(sum(sizes), len(chosen)) if templates is None else 1
     if count > 1:
-        count = min(len(chosen), count + 1)  # the main process mostly waits
+        # A process a language, up to one more than the processors: three languages on two
+        # processors end sooner as three equal shares than as shares of two and one.
+        count = min(len(chosen), count + 1)
     tasks = [functools.partial(language, lang) for lang in chosen]
     return [output for found in parallel.run(tasks, sizes, count) for output in found]
 
