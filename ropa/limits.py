@@ -18,6 +18,25 @@ from ropa.errors import UsageError
 MIB = 1024 * 1024
 
 
+def setting(variable: str, ceiling: int, unit: str = "") -> int | None:
+    """The whole number from 1 to `ceiling` that the environment variable holds, None when it
+    is unset or empty. Raises UsageError (exit 2) for any other value, naming the range
+    (`unit`, e.g. "bytes ", says in what)."""
+    given = os.environ.get(variable)
+    if not given:
+        return None
+    try:
+        number = int(given)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= ceiling:
+        raise UsageError(
+            f"{variable}={given!r}: give a whole number {'of ' + unit if unit else ''}from 1 to"
+            f" {ceiling:,}"
+        )
+    return number
+
+
 @dataclass(frozen=True)
 class Limit:
     """A size limit: `default` unless the environment variable `variable` holds a whole
@@ -32,19 +51,8 @@ class Limit:
     def value(self) -> int:
         """The limit in force. Raises UsageError (exit 2) for a setting that is not a whole
         number from 1 to the ceiling."""
-        setting = os.environ.get(self.variable)
-        if not setting:
-            return self.default
-        try:
-            limit = int(setting)
-        except ValueError:
-            limit = 0
-        if not 1 <= limit <= self.ceiling:
-            raise UsageError(
-                f"{self.variable}={setting!r}: give a whole number of {self.unit} from 1 to"
-                f" {self.ceiling:,}"
-            )
-        return limit
+        found = setting(self.variable, self.ceiling, f"{self.unit} ")
+        return self.default if found is None else found
 
     def over(self, size: int, limit: int, advice: str = "") -> str:
         """The message for `size` over `limit`: what, how much, and how to set another."""

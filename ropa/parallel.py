@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
-from ropa.errors import UsageError
+from ropa.limits import setting
 from ropa.loader import Document, LoadError, load_file
 from ropa.problem import Problem
 
@@ -43,15 +43,8 @@ T = TypeVar("T")
 
 def jobs(total: int, files: int) -> int:
     """How many processes to read `files` files of `total` bytes with."""
-    setting = os.environ.get(JOBS_VARIABLE)
-    if setting:
-        try:
-            wanted = int(setting)
-        except ValueError:
-            wanted = 0
-        if not 1 <= wanted <= 64:
-            raise UsageError(f"{JOBS_VARIABLE}={setting!r}: give a whole number from 1 to 64")
-    else:
+    wanted = setting(JOBS_VARIABLE, 64)
+    if wanted is None:
         available = (
             len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
         )
