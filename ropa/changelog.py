@@ -7,18 +7,22 @@ from __future__ import annotations
 import datetime
 import itertools
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree
 
 from ropa import countries as country_data
-from ropa.diff import Change, diff
+from ropa.countries import CountryData
+from ropa.diff import Change, Differ, Whole, diff
 from ropa.errors import UsageError
 from ropa.history import Commit, Repository
 from ropa.i18n import Formatter, translations
+from ropa.loader import Document
+from ropa.notice.context import references
 from ropa.notice.wording import Wording
 from ropa.problem import Problem
-from ropa.record import Record
+from ropa.record import CATALOGUES, Entity, Record, languages
 from ropa.schema import check
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -53,18 +57,17 @@ def history(repository: Repository) -> History:
     """The record's material changes along the first-parent line of HEAD.
 
     Each file version (blob) is read and checked once, however many commits hold it; a
-    commit whose record files are unchanged is passed over. Commits where the record cannot
-    be read are skipped with a note on stderr.
+    commit whose record files are unchanged is passed over, and a commit is compared with the
+    one before in the files it changed only (`Running`). Commits where the record cannot be
+    read are skipped with a note on stderr.
     """
     data = country_data.load()
     checked: dict[int, list[Problem]] = {}
-    previous: Record | None = None
     previous_files: list[tuple[str, str]] | None = None
     first: Commit | None = None
     last: Commit | None = None
     found: list[Entry] = []
-    references: dict[int, tuple[bool, tuple[set[str], ...]]] = {}
-    parts: dict[Any, Any] = {}  # each document's entities, for Record.assemble
+    running: Running | None = None
     starts: dict[int, tuple[list[Commit], list[Commit]]] = {}  # window -> (its, the next)
     commits = repository.history()
     # File versions are read from git a window ahead, in the background; the first window is
@@ -99,49 +102,143 @@ def history(repository: Repository) -> History:
             )
             continue
         first = first or commit
-        record = Record.assemble(documents, parts)
-        if previous is not None:
-            material = tuple(c for c in diff(previous, record, data) if c.material)
-            if material:
-                hidden = unpublished(record, references)
-                material = tuple(c for c in material if _owner(c) not in hidden)
-            if material:
-                found.append(Entry(commit, material))
-        previous = record
+        files = [(path, doc) for (path, _), doc in zip(snapshot.files, documents, strict=True)]
+        if running is None:
+            running = Running(files)
+            continue
+        material = tuple(c for c in running.step(files, data) if c.material)
+        material = tuple(c for c in material if not running.hidden(_owner(c)))
+        if material:
+            found.append(Entry(commit, material))
     return History(list(reversed(found)), first, last)
 
 
 _PUBLISHED_VIA = (("processors", "processors"), ("recipients", "recipients"),
                   ("sources", "sources"), ("data_categories", "personal_data"))  # fmt: skip
+_KINDS = (*CATALOGUES, "registers")
 
 
-def unpublished(
-    record: Record, cache: dict[int, tuple[bool, tuple[set[str], ...]]] | None = None
-) -> set[str]:
+class Running:
+    """The record along its history, kept from the files that change: a commit costs what
+    it changed, whatever the record's size.
+
+    `step` compares the record with its next version through the files that differ
+    (`diff.Whole`); that is the whole record's diff whenever no id of a catalogue or a
+    register is given twice and there is at most one controller, before and after (any
+    record that validates). Otherwise both records are compared whole. `hidden` says what
+    the public notice leaves out (see `unpublished`), from counts kept the same way.
+    """
+
+    def __init__(self, files: list[tuple[str, Document]]) -> None:
+        self.parts: dict[Any, Any] = {}  # each document's entities, for Record.assemble
+        self.files = files
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        """Every count and index from the record's files, as they are now."""
+        self.counts: dict[str, Counter[str]] = {kind: Counter() for kind in _KINDS}
+        self.controllers: list[Entity] = []
+        self.names: dict[str, dict[str, Entity]] = {name: {} for name in CATALOGUES}
+        self.repeated = 0  # ids that are given more than once
+        self.stale = False  # an index needs rebuilding (an id was repeated)
+        self.public: list[Counter[str]] = [Counter() for _ in _PUBLISHED_VIA]
+        self.private: list[Counter[str]] = [Counter() for _ in _PUBLISHED_VIA]
+        self.private_registers: Counter[str] = Counter()
+        self._count([doc for _, doc in self.files], 1)
+
+    def _parts(self, doc: Document) -> tuple[Entity | None, dict[str, list[Entity]], list[Entity]]:
+        found = self.parts.get(id(doc))
+        if found is None:
+            Record.assemble([doc], self.parts)
+            found = self.parts[id(doc)]
+        return found
+
+    def _count(self, documents: list[Document], sign: int) -> None:
+        for doc in documents:
+            controller, catalogues, registers = self._parts(doc)
+            if controller is not None:
+                if sign > 0:
+                    self.controllers.append(controller)
+                else:
+                    self.controllers = [c for c in self.controllers if c is not controller]
+            for kind in _KINDS:
+                counts = self.counts[kind]
+                names = self.names.get(kind)
+                for entity in registers if kind == "registers" else catalogues[kind]:
+                    key = entity.id
+                    was = counts[key]
+                    counts[key] = now = was + sign
+                    self.repeated += (now > 1) - (was > 1)
+                    if names is None:
+                        continue
+                    if now == 1 and sign > 0:
+                        names[key] = entity
+                    elif now == 0:
+                        del names[key]
+                    else:
+                        self.stale = True
+            for register in registers:
+                private = register.get("publish", True) is False
+                if private:
+                    self.private_registers[register.id] += sign
+                for users, (_, key) in zip(self.private if private else self.public,
+                                           _PUBLISHED_VIA, strict=True):  # fmt: skip
+                    for ref in set(references(register, key)):
+                        users[ref] += sign
+
+    @property
+    def _clean(self) -> bool:
+        return not self.repeated and len(self.controllers) <= 1
+
+    def step(self, files: list[tuple[str, Document]], data: CountryData) -> list[Change]:
+        """The changes from the record now to the record of `files` (path, document), which
+        becomes the record now."""
+        before, after = dict(self.files), dict(files)
+        gone = [doc for path, doc in self.files if after.get(path) is not doc]
+        came = [doc for path, doc in files if before.get(path) is not doc]
+        clean = self._clean
+        old_languages = languages(self.controllers[0] if self.controllers else None)
+        old_files, self.files = self.files, files
+        self._count(gone, -1)
+        self._count(came, 1)
+        if clean and self._clean and not self.stale:
+            whole = Whole(old_languages, languages(self.controllers[0] if self.controllers else None), self.names)  # fmt: skip
+            old, new = Record.assemble(gone, self.parts), Record.assemble(came, self.parts)
+            return Differ(old, new, data, whole).changes()
+        changes = diff(
+            Record.assemble([doc for _, doc in old_files], self.parts),
+            Record.assemble([doc for _, doc in files], self.parts),
+            data,
+        )
+        if self.stale or not self._clean:
+            self._rebuild()
+        return changes
+
+    def hidden(self, owner: str) -> bool:
+        """Whether the public notice leaves out a change subject's owner ("registers/hr",
+        "processors/payroll"): a register with `publish: false`, or a catalogue entry that only
+        such registers use."""
+        kind, _, key = owner.partition("/")
+        if kind == "registers":
+            return self.private_registers[key] > 0
+        for number, (catalogue, _) in enumerate(_PUBLISHED_VIA):
+            if kind == catalogue:
+                return self.private[number][key] > 0 and not self.public[number][key]
+        return False
+
+
+def unpublished(record: Record) -> set[str]:
     """What the public notice leaves out, as change subjects ("registers/hr",
     "processors/payroll"): registers with `publish: false`, and catalogue entries that only
-    such registers use. The public change log says nothing of them either.
-
-    `cache` keeps what each register (by the identity of its data) refers to, for a caller
-    that asks again of a record where few registers changed.
-    """
-    from ropa.notice.context import references
-
-    cache = {} if cache is None else cache
+    such registers use. The public change log says nothing of them either."""
     hidden: set[str] = set()
     users: list[dict[str, bool]] = [{} for _ in _PUBLISHED_VIA]
     for register in record.registers:
-        known = cache.get(id(register.data))
-        if known is None:
-            known = cache[id(register.data)] = (
-                register.get("publish", True) is False,
-                tuple(set(references(register, key)) for _, key in _PUBLISHED_VIA),
-            )
-        private, refs = known
+        private = register.get("publish", True) is False
         if private:
             hidden.add(f"registers/{register.id}")
-        for found, ids in zip(users, refs, strict=True):
-            for ref in ids:
+        for found, (_, key) in zip(users, _PUBLISHED_VIA, strict=True):
+            for ref in set(references(register, key)):
                 found[ref] = found.get(ref, True) and private
     for (catalogue, _), found in zip(_PUBLISHED_VIA, users, strict=True):
         hidden.update(f"{catalogue}/{ref}" for ref, private in found.items() if private)

@@ -27,7 +27,7 @@ notice of a new sub-processor, Art. 28(2)) or `editorial`. The classification ru
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,14 +72,37 @@ def _name(value: Any, languages: list[str]) -> str:
     return "" if value is None else str(value)
 
 
-class Differ:
-    """Compares two assembled records."""
+@dataclass(frozen=True)
+class Whole:
+    """For comparing parts of two records (the files that changed between them): what the
+    whole records say that the parts may not. The languages of each record's controller, and
+    the whole new record's catalogues by id (a catalogue not given is the part's own)."""
 
-    def __init__(self, old: Record, new: Record, countries: CountryData) -> None:
+    old_languages: list[str]
+    new_languages: list[str]
+    names: Mapping[str, Mapping[str, Entity]]
+
+
+class Differ:
+    """Compares two assembled records, or the same parts of two records (see `Whole`)."""
+
+    def __init__(
+        self,
+        old: Record,
+        new: Record,
+        countries: CountryData,
+        whole: Whole | None = None,
+    ) -> None:
         self.old, self.new, self.countries = old, new, countries
-        self.languages = new.languages or old.languages
-        every = set(old.languages) | set(new.languages)
+        self.whole = whole or Whole(old.languages, new.languages, {})
+        self.languages = self.whole.new_languages or self.whole.old_languages
+        every = set(self.whole.old_languages) | set(self.whole.new_languages)
         self.text_keys = every or {"sv", "fi", "en"}
+
+    def _index(self, catalogue: str) -> Mapping[str, Entity]:
+        """The new record's entries of a catalogue by id, for the names of references."""
+        found = self.whole.names.get(catalogue)
+        return self.new.index(catalogue) if found is None else found
 
     def name(self, value: Any) -> str:
         return _name(value, self.languages)
@@ -285,7 +308,7 @@ class Differ:
                 )
 
     def _refs(self, subject: str, old: list[Any], new: list[Any], noun: str, rule: str,
-              names: dict[str, Entity], register: Any = None) -> Iterator[Change]:  # fmt: skip
+              names: Mapping[str, Entity], register: Any = None) -> Iterator[Change]:  # fmt: skip
         for ref in new:
             if ref not in old:
                 raw = (names[ref].get("system") or names[ref].get("name")) if ref in names else ref
@@ -302,13 +325,13 @@ class Differ:
         yield from self._items(subject, old, new, "data_subjects", "data subject category", "data")
         yield from self._items(subject, old, new, "processing", "category of processing", "purpose")
         yield from self._refs(subject, old.get("recipients") or [], new.get("recipients") or [],
-                              "recipient", "recipient", self.new.index("recipients"), new.get("name"))  # fmt: skip
+                              "recipient", "recipient", self._index("recipients"), new.get("name"))  # fmt: skip
         yield from self._refs(subject, old.get("sources") or [], new.get("sources") or [],
-                              "source", "source", self.new.index("sources"), new.get("name"))  # fmt: skip
+                              "source", "source", self._index("sources"), new.get("name"))  # fmt: skip
         old_uses = {u["processor"]: u for u in old.get("processors") or []}
         new_uses = {u["processor"]: u for u in new.get("processors") or []}
         yield from self._refs(subject, list(old_uses), list(new_uses), "processor",
-                              "processor-use", self.new.index("processors"), new.get("name"))  # fmt: skip
+                              "processor-use", self._index("processors"), new.get("name"))  # fmt: skip
         for ref, use in new_uses.items():
             if ref in old_uses:
                 yield from self._fields(f"{subject}/processors/{ref}", old_uses[ref], use, set())

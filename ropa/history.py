@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import os
+import re
 import subprocess
 import threading
 import weakref
@@ -34,6 +35,7 @@ from ropa.problem import Problem
 from ropa.validate import Loaded, unreadable
 
 TREE, LINK, GITLINK = "40000", "120000", "160000"
+_SPECIAL = frozenset((TREE, LINK, GITLINK))
 MAX_LINKS = 40  # symbolic links followed for one path, as the operating system allows
 TIMEOUT = 120  # seconds for one plumbing command
 PIPE_BYTES = 1 << 20  # buffer for what git writes to us
@@ -200,6 +202,12 @@ class Repository:
         self.folder = folder
         self._objects = _Objects(root)
         self._trees: dict[str, Folder] = {}
+        self._entries: dict[bytes, tuple[str, tuple[str, str]]] = {}  # for _parse_tree
+        # (folder from the root, from the record's folder) -> file name -> (its path from
+        # the root, as shown where it is left out; why it is left out, or None)
+        self._files: dict[
+            tuple[tuple[str, ...], tuple[str, ...]], dict[str, tuple[str, str | None]]
+        ] = {}
         # Each file version read, by blob id (named as first read; renamed where asked).
         self._documents: dict[str, Document | Problem] = {}
         self._snapshots: dict[str, Snapshot | UsageError] = {}
@@ -254,7 +262,7 @@ class Repository:
     def _store_tree(self, ref: str, kind: str, content: bytes) -> Folder:
         if kind != "tree":
             raise UsageError(f"git object {ref} is a {kind}, not a tree")
-        tree = self._trees[ref] = _parse_tree(content, len(ref) // 2)
+        tree = self._trees[ref] = _parse_tree(content, len(ref) // 2, self._entries)
         return tree
 
     def _root_tree(self, commit: str) -> str:
@@ -383,8 +391,9 @@ class Repository:
             assert isinstance(node, str)
             snapshot.files.append(("/".join(real), node))
             return snapshot
+        # In each folder by name, a sub-folder's files where its name falls: the files come
+        # in the order of their paths' parts, whatever the tree's own order.
         self._walk(root, node, real, (), snapshot, set(), real)
-        snapshot.files.sort(key=lambda item: tuple(item[0].split("/")))
         if not snapshot.files:
             raise UsageError(f"{shown(self.folder or '.')} has no .yaml or .yml files")
         return snapshot
@@ -405,8 +414,26 @@ class Repository:
         if key in ancestors:
             snapshot.skipped.append((shown("/".join(real)) + "/", "a symbolic link loop"))
             return
+        # What makes a file part of the record is its path alone: looked at once.
+        files = self._files.setdefault((real, below), {})
         for name, (mode, child) in sorted(self._tree(node).items()):
-            parts, path = (*below, name), (*real, name)
+            parts = (*below, name)
+            if mode not in _SPECIAL:
+                known = files.get(name)
+                if known is None:
+                    reason = skip_reason(parts)
+                    path_name = "/".join((*real, name))
+                    known = files[name] = (
+                        path_name if reason is None else shown(path_name),
+                        reason,
+                    )
+                if known[1] is None:
+                    assert isinstance(child, str)
+                    snapshot.files.append((known[0], child))
+                else:
+                    snapshot.skipped.append((known[0], known[1]))
+                continue
+            path = (*real, name)
             shown_path = shown("/".join(path))
             if mode == LINK:
                 try:
@@ -615,16 +642,35 @@ class _Nowhere(Exception):
     """A symbolic link that git cannot follow; the message says why."""
 
 
-def _parse_tree(content: bytes, width: int) -> Folder:
-    """A tree object's entries: name -> (mode, object id); `width` is the id's byte length."""
+_ENTRIES: dict[int, re.Pattern[bytes]] = {}
+
+
+def _parse_tree(
+    content: bytes, width: int, known: dict[bytes, tuple[str, tuple[str, str]]] | None = None
+) -> Folder:
+    """A tree object's entries: name -> (mode, object id); `width` is the id's byte length.
+
+    `known` keeps each entry as read, by its bytes: the trees of successive commits share
+    most of their entries, so a new tree costs what changed in it. UsageError when the
+    content is not a tree's.
+    """
+    pattern = _ENTRIES.get(width)
+    if pattern is None:
+        pattern = _ENTRIES[width] = re.compile(rb"[0-7]+ [^\0]*\0.{%d}" % width, re.DOTALL)
+    raw = pattern.findall(content)
+    if sum(map(len, raw)) != len(content):
+        raise UsageError("git gave a tree object that cannot be read (is the repository intact?)")
+    known = {} if known is None else known
     entries: Folder = {}
-    at = 0
-    while at < len(content):
-        space = content.index(b" ", at)
-        nul = content.index(b"\0", space)
-        mode = content[at:space].decode("ascii")
-        entries[_name(content[space + 1 : nul])] = (mode, content[nul + 1 : nul + 1 + width].hex())
-        at = nul + 1 + width
+    for entry in raw:
+        found = known.get(entry)
+        if found is None:
+            space, nul = entry.index(b" "), len(entry) - width - 1
+            found = known[entry] = (
+                _name(entry[space + 1 : nul]),
+                (entry[:space].decode("ascii"), entry[nul + 1 :].hex()),
+            )
+        entries[found[0]] = found[1]
     return entries
 
 

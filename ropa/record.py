@@ -66,6 +66,12 @@ class Entity(NamedTuple):
         return Entity(self.place / key, value) if isinstance(value, dict) else None
 
 
+def languages(controller: Entity | None) -> list[str]:
+    """The languages a controller publishes in (`languages:`), the first being its own."""
+    langs = controller.get("languages") if controller else None
+    return [lang for lang in langs if isinstance(lang, str)] if isinstance(langs, list) else []
+
+
 @dataclass
 class Record:
     """All files of one record."""
@@ -126,9 +132,7 @@ class Record:
 
     @property
     def languages(self) -> list[str]:
-        controller = self.controller
-        langs = controller.get("languages") if controller else None
-        return [lang for lang in langs if isinstance(lang, str)] if isinstance(langs, list) else []
+        return languages(self.controller)
 
     @functools.cached_property
     def processor_uses(self) -> dict[str, list[tuple[Entity, dict[str, Any]]]]:

@@ -174,3 +174,34 @@ def test_chains_of_versions(file: int, versions: list[list[tuple[int, str, str]]
         if part is not None:
             assert part.data == whole.data
         document = part or whole
+
+
+def _unsafe_by_pattern(text: str) -> bool:
+    """`_unsafe` as first written, with regular expressions: the definition it keeps."""
+    import re
+
+    if "\t" in text or text.startswith(("%", "---", "...")):
+        return True
+    if "\n%" in text or "\n---" in text or "\n..." in text:
+        return True
+    for match in re.finditer(r"[&*!]", text):
+        before = text[max(0, match.start() - 80) : match.start()].rstrip(" ")
+        if not before or before[-1] in ":-[{,\n":
+            return True
+    return re.search(r"[\[{][^\]}\n]*$", text, re.MULTILINE) is not None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab :-,#&*!\n[]{}\t%.ä"), max_size=60))
+def test_unsafe_is_its_pattern_definition(text: str) -> None:
+    from ropa.incremental import _unsafe
+
+    assert _unsafe(text) == _unsafe_by_pattern(text)
+
+
+def test_unsafe_on_real_files() -> None:
+    from ropa.incremental import _unsafe
+
+    for text in TEXTS:
+        assert _unsafe(text) == _unsafe_by_pattern(text)
+        assert _unsafe(text + "\nx: [a") and _unsafe(text + "\nx: &a b")
