@@ -90,7 +90,9 @@ def _documents(
         min_size=1, max_size=6,
     ),
 )  # fmt: skip
-def test_the_part_compares_as_the_whole(record: int, commits: list[list[tuple[str, int, int]]]) -> None:
+def test_the_part_compares_as_the_whole(
+    record: int, commits: list[list[tuple[str, int, int]]]
+) -> None:
     data = countries.load()
     files = _files(RECORDS[record])
     known: dict[tuple[str, str], Document] = {}

@@ -99,7 +99,8 @@ def _outputs(work: Path, name: str) -> dict[str, Any]:
     _git(repo, "commit", "-qm", "first")
     _write(repo / "registers", name)
     _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", f"add {name}".encode("utf-8", "replace").decode())
+    # The subject is not what is tested (a program's argument cannot hold NUL).
+    _git(repo, "commit", "-qm", f"add {name}".encode("utf-8", "replace").decode().replace("\0", ""))
     cwd = Path.cwd()
     os.chdir(repo)
     try:
