@@ -11,6 +11,8 @@ import copy
 import datetime
 import io
 import json
+import os
+import shutil
 import zipfile
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +26,7 @@ from ropa.render import csv_cell
 # A fixed time for the workbook's metadata and zip entries: the same record must give the
 # same bytes (the zip format cannot store dates before 1980).
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+COPY_BYTES = 1 << 20  # a sheet's XML is copied into the workbook this much at a time
 # Excel holds at most 32,767 characters (UTF-16 code units) in a cell; openpyxl cuts longer
 # text without a word. Longer values continue in the cells of extra columns (`fit_cells`).
 MAX_CELL_CHARS = 32_767
@@ -445,6 +448,10 @@ def fit_cells(sheet: Sheet, part_header: Any, limit: int = MAX_CELL_CHARS) -> Sh
     """`sheet` with every value over `limit` continued in extra columns after its own; their
     headers are `part_header(column header, part number)`. A sheet that fits is returned
     as it is."""
+    if not any(
+        isinstance(value, str) and len(value) * 2 > limit for row in sheet.rows for value in row
+    ):
+        return sheet  # no value can be over the limit (see cell_parts): nothing is copied
     split = [[cell_parts(value, limit) for value in row] for row in sheet.rows]
     counts = [max((len(row[c]) for row in split), default=1) for c in range(len(sheet.header))]
     if all(count == 1 for count in counts):
@@ -500,9 +507,14 @@ def _row_height(row: list[Any], widths: list[int], per_width: float = 1.2) -> fl
     text is wider, and other fonts than Calibri too)."""
     lines = 1
     for value, width in zip(row, widths, strict=False):
+        if not isinstance(value, str) or not value:
+            continue
         per_line = max(1, int(width * per_width))
-        text = value if isinstance(value, str) else ""
-        lines = max(lines, sum(max(1, -(-len(line) // per_line)) for line in text.split("\n")))
+        if "\n" in value:
+            count = sum(max(1, -(-len(line) // per_line)) for line in value.split("\n"))
+        else:
+            count = -(-len(value) // per_line)
+        lines = max(lines, count)
     return float(min(MAX_ROW_POINTS, lines * LINE_POINTS))
 
 
@@ -531,8 +543,9 @@ def to_xlsx(sheets: list[Sheet], created: str) -> bytes:
     wrap = Alignment(wrap_text=True, vertical="top")
     bold = Font(name="Calibri", size=11, bold=True)
     taken: list[str] = []
-    # Each kind of cell's style, made once: assigning a style object to every cell would
-    # hash it each time (a third of the time of a large workbook).
+    # Each kind of cell's style, made once and shared by its cells: assigning a style object
+    # to every cell would hash it each time (a third of the time of a large workbook). A
+    # cell of a write-only sheet is written when its row is appended and never changed.
     styles: dict[str, Any] = {}
     for sheet in sheets:
         taken.append(sheet_title(sheet.title, taken))
@@ -556,7 +569,7 @@ def to_xlsx(sheets: list[Sheet], created: str) -> bytes:
         for title in sheet.header:
             cell = WriteOnlyCell(ws, value=title)
             cell.data_type = "s"
-            cell._style = copy.copy(styles["header"])
+            cell._style = styles["header"]
             header.append(cell)
         ws.append(header)
         dated = {i for i, title in enumerate(sheet.header, start=1) if title in sheet.dates}
@@ -577,7 +590,7 @@ def to_xlsx(sheets: list[Sheet], created: str) -> bytes:
                     cell = WriteOnlyCell(ws, value=value)
                     cell.data_type = "s"
                     kind = "quoted" if _neutral(value) else "text"
-                cell._style = copy.copy(styles[kind])
+                cell._style = styles[kind]
                 cells.append(cell)
             # Excel and LibreOffice do not grow a row for wrapped text they did not lay out
             # themselves: printed, such rows would overlap. The height is read as the row
@@ -631,21 +644,35 @@ class _FixedZip(zipfile.ZipFile):
         super().__init__(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
         self.used = used
 
-    def writestr(self, zinfo_or_arcname: Any, data: Any, *args: Any, **kwargs: Any) -> None:
-        name = getattr(zinfo_or_arcname, "filename", zinfo_or_arcname)
-        content = data.encode("utf-8") if isinstance(data, str) else data
-        if name in self.used and b"<dimension " not in content[:4096]:
-            dimension = f'<dimension ref="{self.used[name]}" />'.encode()
-            content = content.replace(b"</sheetPr>", b"</sheetPr>" + dimension, 1)
+    def _entry(self, name: str) -> zipfile.ZipInfo:
         fixed = zipfile.ZipInfo(name, date_time=FIXED_TIME)
         fixed.compress_type = zipfile.ZIP_DEFLATED
         fixed.external_attr = 0o644 << 16
-        super().writestr(fixed, content)
+        return fixed
+
+    def _dimension(self, name: str, head: bytes) -> bytes:
+        """The start of a sheet's XML with its used range stated, where it is not yet."""
+        if name in self.used and b"<dimension " not in head[:4096]:
+            dimension = f'<dimension ref="{self.used[name]}" />'.encode()
+            return head.replace(b"</sheetPr>", b"</sheetPr>" + dimension, 1)
+        return head
+
+    def writestr(self, zinfo_or_arcname: Any, data: Any, *args: Any, **kwargs: Any) -> None:
+        name = getattr(zinfo_or_arcname, "filename", zinfo_or_arcname)
+        content = data.encode("utf-8") if isinstance(data, str) else data
+        super().writestr(self._entry(name), self._dimension(name, content))
 
     def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:
-        # A sheet written in write-only mode comes from a temporary file.
-        with open(filename, "rb") as handle:  # noqa: PTH123 - openpyxl gives a str path
-            self.writestr(arcname or filename, handle.read())
+        """A sheet written in write-only mode, from its temporary file: copied into the
+        archive a piece at a time (a sheet's XML is several times the record's size). Its
+        `<sheetPr>` element, where the used range goes, is at the start of the file."""
+        name = arcname or filename
+        entry = self._entry(name)
+        with open(filename, "rb") as source:  # noqa: PTH123 - openpyxl gives a str path
+            entry.file_size = os.fstat(source.fileno()).st_size  # whether it needs ZIP64
+            with self.open(entry, "w") as target:
+                target.write(self._dimension(name, source.read(COPY_BYTES)))
+                shutil.copyfileobj(source, target, COPY_BYTES)
 
 
 def to_csv(sheet: Sheet, bom: bool = False) -> bytes:
