@@ -8,8 +8,9 @@ in bytes, and sends the loaded documents back through a pipe (pickled: a tenth o
 parsing takes); the main process parses the rest meanwhile. The documents and problems are
 the same, in the same order, as when one process reads every file.
 
-`ropa render` of several languages on such a record renders them the same way, a language
-to a process (user templates excepted: they stay in one process, under their time limit).
+The rules of such a record are run the same way, a group of rules to a process
+(`ropa.rules.run`), and `ropa render` of several languages renders them so, a language to a
+process (user templates excepted: they stay in one process, under their time limit).
 
 If a helper fails in any way (it is killed, its data does not arrive whole), the main
 process does its work itself. `ROPA_JOBS=1` reads every file in the main process;

@@ -90,6 +90,7 @@ class Loaded:
     documents: list[Document] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    size: int = 0  # the bytes of the files read, where known (how many processes to use)
 
     @property
     def files(self) -> list[str]:
@@ -118,6 +119,7 @@ def read(path: Path, composer: str | None = None, progress: Progress | None = No
     sizes = [_size(file) for file in listing.files]
     loaded.names = [display_name(file) for file in listing.files]
     max_file_bytes()  # a wrong setting is a usage error before any file is read
+    loaded.size = sum(sizes)
     found = parallel.load_files(
         list(zip(listing.files, loaded.names, strict=True)), sizes, composer,
         progress.advance, lambda: progress.start(sum(sizes)),
@@ -205,7 +207,8 @@ def check(
         record = Record.assemble(documents)
         record.catalogs = catalogs
         context = rules.Context(record, countries.load(), on)
-        problems.extend(rules.run(context))
+        # A large record's rules run in several processes, as its files were read.
+        problems.extend(rules.run(context, parallel.jobs(loaded.size, len(documents))))
     return Result(
         files=tuple(loaded.names),
         problems=tuple(sorted(set(problems))),
