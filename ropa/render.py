@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -195,11 +195,33 @@ def _render(
                 f"template {template}: {exc}, the time limit for a page of user templates"
                 " (--template-time-limit)"
             ) from None
-    text = env.get_template(template).render(**context)
     limit = PAGE_CHARS.value()
+    text = _joined(env.get_template(template).generate(**context), limit)
     if len(text) > limit:
         raise UsageError(f"{template}: " + PAGE_CHARS.over(len(text), limit))
-    return str(text)
+    return text
+
+
+JOIN_EVERY = 4096  # a template's pieces of output joined into one string this many at a time
+
+
+def _joined(pieces: Iterator[str], limit: int) -> str:
+    """A template's output from its pieces, joined a few thousand at a time: a page is made
+    of hundreds of thousands of small strings, which held all at once (as Jinja's `render`
+    joins them) take several times the page's memory. Stops once past `limit` characters."""
+    chunks: list[str] = []
+    pending: list[str] = []
+    size = 0
+    for piece in pieces:
+        pending.append(piece)
+        if len(pending) >= JOIN_EVERY:
+            chunks.append("".join(pending))
+            pending.clear()
+            size += len(chunks[-1])
+            if size > limit:
+                break
+    chunks.append("".join(pending))
+    return "".join(chunks)
 
 
 def text_size(record: Record, lang: str) -> int:
@@ -277,7 +299,7 @@ def render(
 
     def language(lang: str) -> list[Output]:
         outputs: list[Output] = []
-        built = notice.pages(record, data, lang, catalogs, changelog, last_updated)
+        built = notice.pages(record, data, lang, catalogs, changelog, last_updated, explain)
         fmt_ = i18n.Formatter(lang)
         context: dict[str, Any] = {
             "languages": [{"code": code, "name": fmt_.language(code)} for code in published],
@@ -285,14 +307,18 @@ def render(
             # The audit view links to the audit view of the other languages.
             "variant": "explain." if explain else "",
         }
-        for fmt, env in envs.items():
-            for page in PAGES:
+        # Page by page, each page's model let go once its formats are rendered (the privacy
+        # policy's is most of the model); the outputs in the order of formats, then pages.
+        rendered: dict[tuple[str, str], Output] = {}
+        for page in PAGES:
+            model = built.pop(page)
+            for fmt, env in envs.items():
                 suffix = "explain." if explain else ""
                 name = f"{page}.{lang}.{suffix}{fmt}"
                 try:
                     text = _render(
                         env, f"{page}.{fmt}.j2", lang,
-                        {**context, "page": built[page], "self_name": name},
+                        {**context, "page": model, "self_name": name},
                         catalogs,
                     )  # fmt: skip
                 except UsageError:
@@ -305,7 +331,10 @@ def render(
                     ) from None
                 if fmt == "md":
                     text = tidy_markdown(text)
-                outputs.append(Output(name, text.encode("utf-8")))
+                rendered[fmt, page] = Output(name, text.encode("utf-8"))
+                del text  # not held while the next page is rendered
+            del model
+        outputs.extend(rendered[fmt, page] for fmt in envs for page in PAGES)
         if not explain:
             from ropa import processor_list
 

@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 from ropa import countries
 from ropa.changelog import Running, _owner, unpublished
 from ropa.diff import diff
-from ropa.loader import Document, load_text
+from ropa.loader import Document, load_file, load_text
 from ropa.record import CATALOGUES, Record
+from ropa.schema import check
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORDS = [ROOT / "registers", *sorted((ROOT / "tests/orgs").glob("*/registers"))]
@@ -28,8 +29,8 @@ EDITS = ("drop", "move", "copy", "edit", "private", "public", "controller-copy",
 
 
 def _files(record: Path) -> list[tuple[str, dict[str, Any]]]:
-    return [(path.name, yaml.safe_load(path.read_text(encoding="utf-8")))
-            for path in sorted(record.glob("*.yaml"))]  # fmt: skip
+    """The record's files as data, read as ropa reads them (`NO` is Norway, not false)."""
+    return [(path.name, load_file(path, path.name).data) for path in sorted(record.glob("*.yaml"))]
 
 
 def _apply(files: list[tuple[str, dict[str, Any]]], edit: str, a: int, b: int) -> None:
@@ -47,9 +48,11 @@ def _apply(files: list[tuple[str, dict[str, Any]]], edit: str, a: int, b: int) -
                 entries.remove(entry)
             target.setdefault(kind, []).insert(a % (len(target.get(kind) or []) + 1),
                                                copy.deepcopy(entry))  # fmt: skip
-        elif edit == "edit":
-            entry["countries"] = [*(entry.get("countries") or []), "US"]
-            entry["name"] = {"en": f"renamed {a}", "sv": f"nytt namn {b}"}
+        elif edit == "edit":  # a new country where there are countries, else a new name
+            if isinstance(entry.get("countries"), list):
+                entry["countries"] = [*entry["countries"], "US"]
+            elif isinstance(entry.get("name"), dict):
+                entry["name"] = {lang: f"{text} {a}" for lang, text in entry["name"].items()}
         elif kind == "registers":
             entry["publish"] = edit == "public"
     elif edit == "controller-copy":
@@ -103,6 +106,8 @@ def test_the_part_compares_as_the_whole(
         for edit, a, b in edits:
             _apply(files, edit, a, b)
         after = _documents(files, known)
+        if any(list(check(doc)) for _, doc in after):
+            continue  # history passes over a commit whose files do not fit the schema
         whole_old = Record.assemble([doc for _, doc in before])
         whole_new = Record.assemble([doc for _, doc in after])
         expected = diff(whole_old, whole_new, data)

@@ -14,7 +14,7 @@ from pathlib import Path
 from ropa.countries import CountryData
 from ropa.notice import cookies, data, identity, purposes, registers, rights, sharing
 from ropa.notice.context import Context
-from ropa.notice.model import Page, Section
+from ropa.notice.model import Page, Section, keeping_sources
 from ropa.record import Record
 
 PAGES = ("privacy", "processors", "transfers")
@@ -27,8 +27,23 @@ def pages(
     catalogs: Path | None = None,
     changelog: bool = False,
     last_updated: str | None = None,
+    sources: bool = True,
 ) -> dict[str, Page]:
-    """The privacy policy, processor list and transfer table of `record` in `lang`."""
+    """The privacy policy, processor list and transfer table of `record` in `lang`; with
+    `sources` false, its statements do not keep the fields they were made from (what only
+    the audit view shows)."""
+    with keeping_sources(sources):
+        return _pages(record, countries, lang, catalogs, changelog, last_updated)
+
+
+def _pages(
+    record: Record,
+    countries: CountryData,
+    lang: str,
+    catalogs: Path | None,
+    changelog: bool,
+    last_updated: str | None,
+) -> dict[str, Page]:
     ctx = Context(record, countries, lang, catalogs, changelog, last_updated)
     _ = ctx._
     builders = (

@@ -9,9 +9,11 @@ page (no field, no statement).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Union
 
@@ -20,7 +22,7 @@ from ropa.problem import json_path
 from ropa.record import Place
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """A link inside a statement: the text shown and where it goes (https: or mailto:)."""
 
@@ -35,7 +37,7 @@ Span = Union[str, Link]  # noqa: UP007 - a runtime alias, evaluated on Python 3.
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Statement:
     """One sentence (or list item, or table cell) of a page and the fields it states.
 
@@ -111,7 +113,25 @@ def _merge(parts: list[Span]) -> tuple[Span, ...]:
     return tuple(merged)
 
 
+# Whether statements keep the fields they were made from (`keeping_sources`): the audit view
+# (`render --explain`) shows them; an ordinary page does not, and on a large record they
+# are a third of the model's memory.
+_KEEP_SOURCES: contextvars.ContextVar[bool] = contextvars.ContextVar("sources", default=True)
+
+
+@contextlib.contextmanager
+def keeping_sources(keep: bool) -> Iterator[None]:
+    """Within this block, statements are made with their sources, or (False) without."""
+    token = _KEEP_SOURCES.set(keep)
+    try:
+        yield
+    finally:
+        _KEEP_SOURCES.reset(token)
+
+
 def _unique(places: Iterable[Place]) -> tuple[Place, ...]:
+    if not _KEEP_SOURCES.get():
+        return ()
     given = tuple(places)
     if len(given) < 2:
         return given
@@ -169,7 +189,7 @@ def join(statements: Sequence[Statement], separator: str = " ") -> Statement:
 # --- blocks ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     """Statements shown as one paragraph."""
 
@@ -177,7 +197,7 @@ class Paragraph:
     kind: str = "paragraph"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Items:
     """A list of statements, with the sentence that leads into it (never shown alone)."""
 
@@ -186,7 +206,7 @@ class Items:
     kind: str = "items"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Table:
     """A table of statements: one statement per cell."""
 
@@ -196,7 +216,7 @@ class Table:
     kind: str = "table"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Subsection:
     """A heading and its blocks, shown only when it has blocks."""
 
