@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
+from ropa import schema
 from ropa.limits import setting
 from ropa.loader import Document, LoadError, load_file
 from ropa.problem import Problem
@@ -69,11 +70,12 @@ def shares(sizes: Sequence[int], count: int) -> list[list[int]]:
     return [sorted(share) for share in split]
 
 
-def _load(path: Path, name: str, composer: str | None) -> Loaded:
+def _load(path: Path, name: str, composer: str | None) -> tuple[Loaded, tuple[Problem, ...]]:
     try:
-        return load_file(path, name, composer)
+        doc = load_file(path, name, composer)
     except LoadError as exc:
-        return exc.problem
+        return exc.problem, ()
+    return doc, tuple(schema.check(doc))
 
 
 def load_files(
@@ -82,10 +84,11 @@ def load_files(
     composer: str | None,
     advance: Callable[[int], None],
     start: Callable[[], None],
-) -> list[Loaded]:
+) -> list[tuple[Loaded, tuple[Problem, ...]]]:
     """Each file (path, name as problems show it) loaded, or the problem that stopped it,
-    in order. `start` is called once the helpers exist (a progress bar's thread must not be
-    running when they are forked), `advance(size)` after each file is read."""
+    with the document's schema problems (`ropa.schema.check`: each process checks what it
+    read), in order. `start` is called once the helpers exist (a progress bar's thread must
+    not be running when they are forked), `advance(size)` after each file is read."""
     tasks = [functools.partial(_load, path, name, composer) for path, name in files]
     return run(tasks, sizes, jobs(sum(sizes), len(files)), start, advance)
 

@@ -91,6 +91,9 @@ class Loaded:
     problems: list[Problem] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     size: int = 0  # the bytes of the files read, where known (how many processes to use)
+    # Each document's schema problems, where they were found as it was read (`read`), in
+    # the order of `documents`; else `check` finds them.
+    checked: list[tuple[Problem, ...]] = field(default_factory=list)
 
     @property
     def files(self) -> list[str]:
@@ -124,11 +127,12 @@ def read(path: Path, composer: str | None = None, progress: Progress | None = No
         list(zip(listing.files, loaded.names, strict=True)), sizes, composer,
         progress.advance, lambda: progress.start(sum(sizes)),
     )  # fmt: skip
-    for item in found:
+    for item, schema_problems in found:
         if isinstance(item, Problem):
             loaded.problems.append(item)
         else:
             loaded.documents.append(item)
+            loaded.checked.append(schema_problems)
     return loaded
 
 
@@ -196,8 +200,9 @@ def check(
     documents = loaded.documents
     problems = list(loaded.problems)
     unreadable = len(problems)
-    for doc in documents:
-        problems.extend(schema.check(doc))
+    checked = loaded.checked if len(loaded.checked) == len(documents) else None
+    for index, doc in enumerate(documents):
+        problems.extend(checked[index] if checked is not None else schema.check(doc))
     # Rules read the record's structure; run them once every file has the right shape, so
     # one typo does not cascade into misleading cross-reference findings.
     if not problems:
