@@ -9,6 +9,7 @@ holds is judged by `CountryData.assess`, as `ropa validate` judges it.
 from __future__ import annotations
 
 import datetime
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -326,7 +327,8 @@ def as_markdown(rows: list[ProcessorRow], pairs: list[tuple[ProcessorRow, Transf
 
 def print_table(rows: list[ProcessorRow], pairs: list[tuple[ProcessorRow, Transfer]] | None,
                 console: Any) -> None:  # fmt: skip
-    """A rich table that wraps to the terminal (80 columns when not a terminal)."""
+    """A rich table that wraps to the terminal, or as wide as its content when not printed
+    to a terminal."""
     from rich.table import Table
     from rich.text import Text
 
@@ -335,7 +337,7 @@ def print_table(rows: list[ProcessorRow], pairs: list[tuple[ProcessorRow, Transf
     table = Table(show_lines=False, header_style="bold", expand=False)
     if pairs is None:
         for title in ("System", "Legal entity", "Registers", "Countries", "Safeguards"):
-            table.add_column(title, overflow="fold", min_width=18 if title == "System" else None)
+            table.add_column(title, overflow="fold")
         for row in rows:
             safeguards = "; ".join(
                 f"{t.country}: {t.mechanism or 'MISSING'}" for t in row.transfers
@@ -346,13 +348,18 @@ def print_table(rows: list[ProcessorRow], pairs: list[tuple[ProcessorRow, Transf
             )))  # fmt: skip
     else:
         for title in ("System or recipient", "Legal entity", "Country", "Mechanism", "Basis"):
-            table.add_column(
-                title, overflow="fold", min_width=14 if title.startswith("System") else None
-            )
+            table.add_column(title, overflow="fold")
         for row, t in pairs:
             basis = t.basis or ("MISSING: " + t.problem if t.problem else "")
             table.add_row(*(Text(one_line(v)) for v in (
                 row.system, row.legal_entity, f"{t.country_name} ({t.country})",
                 t.mechanism or "MISSING", basis,
             )))  # fmt: skip
+    # (No column has a minimum width: with one, rich cut the last column and the border
+    # instead of folding text on an 80-column terminal.)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        # Into a pipe or a file the table is as wide as its content: nothing folded to a
+        # width nobody asked for (a terminal's width, or COLUMNS, still applies).
+        wide = console.options.update_width(1_000_000)
+        console.width = max(console.width, console.measure(table, options=wide).maximum)
     console.print(table)

@@ -49,8 +49,8 @@ EXIT_CODES: dict[str, tuple[str, str]] = {
     ),
     "processors": (
         "the list printed",
-        "the record's files or schema have errors (rule findings are listed, not fatal), or a"
-        " transfer lacks its safeguard with --fail-on-missing-safeguard",
+        "the record's files or schema have errors (rule errors are printed on stderr, not"
+        " fatal), or a transfer lacks its safeguard with --fail-on-missing-safeguard",
     ),
     "export": ("the file written", "the record has errors"),
     "diff": ("no material change", "material changes"),
@@ -557,6 +557,7 @@ def processors(
     """List processors, or with --outside-eea each transfer outside the EU/EEA, for audits."""
     from ropa import audit, countries
     from ropa.errors import UsageError
+    from ropa.problem import Severity
     from ropa.record import Record
 
     data = countries.load()
@@ -573,6 +574,16 @@ def processors(
             sys.stderr.write("".join(p.format() + "\n" for p in blocking))
             sys.stderr.write("ropa: the record cannot be read; fix the problems above\n")
             raise typer.Exit(result.exit_code())
+        # The list shows the record as it is; its rule errors are printed (on stderr, so a
+        # CSV or JSON list stays clean), not fatal.
+        errors = [p for p in result.problems if p.severity is Severity.ERROR]
+        if errors:
+            sys.stderr.write("".join(p.format() + "\n" for p in errors))
+            sys.stderr.write(
+                f"ropa: warning: the record has {len(errors)} error{'s' * (len(errors) != 1)}"
+                " (above);"
+                " the list shows it as it is\n"
+            )
         documents = list(result.documents)
     except UsageError as exc:
         raise _fail(str(exc)) from None

@@ -11,8 +11,8 @@ notice of a new sub-processor, Art. 28(2)) or `editorial`. The classification ru
 | transfer-added | a processor or recipient gains a country outside the EU/EEA | material |
 | country-added | a processor or recipient gains a country inside the EU/EEA | editorial |
 | country-removed | a processor or recipient loses a country | editorial |
-| mechanism-changed | the safeguard of a transfer changed (people were told the old one) | material |
-| register-added / register-removed | a register appears / disappears | material / editorial |
+| mechanism-changed | the safeguard of a transfer to a country kept changed, was first recorded or is gone (people were told the old one) | material |
+| register-added / register-removed | a register appears (or is published: `publish: false` lifted) / disappears | material / editorial |
 | purpose-added / purpose-removed | a purpose of a register | material / editorial |
 | legal-basis-added / legal-basis-removed | an Art. 6 basis of a purpose | material / editorial |
 | data-added / data-removed | a personal data or data subject category of a register | material / editorial |
@@ -202,18 +202,43 @@ class Differ:
                 c for c in removed if not any(c in self.countries.expand(r) for r in regions)
             ]
             yield Change(False, "country-removed", subject, f"no longer in {', '.join(shown)}")
-        old_t = {
-            self.countries.canonical(t["country"]) or t["country"]: t["mechanism"]
-            for t in old.get("transfers") or []
-        }
-        for transfer in new.get("transfers") or []:
-            code = self.countries.canonical(transfer["country"]) or transfer["country"]
-            if code in old_t and old_t[code] != transfer["mechanism"]:
+        # Transfers by country. A safeguard recorded where there was none for a country the
+        # holder already had (people were told "no transfer mechanism"), or one no longer
+        # recorded for a country it keeps, changes what people were told, as a new one does;
+        # a transfer's other fields (its TIA, its verification) are editorial.
+        old_t = self._transfers(old)
+        new_t = self._transfers(new)
+        name = new.get("system") or new.get("name")
+        for code, transfer in new_t.items():
+            was = old_t[code].get("mechanism") if code in old_t else None
+            mechanism = transfer.get("mechanism")
+            if code not in old_t and code not in before:
+                continue  # a new country: transfer-added above says its safeguard
+            if was != mechanism:
                 yield Change(True, "mechanism-changed", subject,
-                             f"transfer to {code} now rests on {transfer['mechanism']} (was {old_t[code]})",
-                             (("name", new.get("system") or new.get("name")), ("country", code),
-                              ("mechanism", transfer["mechanism"]), ("was", old_t[code])))  # fmt: skip
+                             f"transfer to {code} now rests on {mechanism} (was {was or 'no mechanism'})",
+                             (("name", name), ("country", code), ("mechanism", mechanism),
+                              ("was", was)))  # fmt: skip
+            if code in old_t:
+                yield from self._fields(f"{subject}/transfers/{code}", old_t[code], transfer,
+                                        {"country", "mechanism"})  # fmt: skip
+        for code in old_t:
+            if code not in new_t and code in after:
+                yield Change(True, "mechanism-changed", subject,
+                             f"transfer to {code} now rests on no mechanism (was {old_t[code].get('mechanism')})",
+                             (("name", name), ("country", code), ("mechanism", None),
+                              ("was", old_t[code].get("mechanism"))))  # fmt: skip
         yield from self._fields(subject, old.data, new.data, {"countries", "transfers", *handled})
+
+    def _transfers(self, entity: Entity) -> dict[str, dict[str, Any]]:
+        """A holder's transfers by canonical country code (the first of a country's)."""
+        found: dict[str, dict[str, Any]] = {}
+        for transfer in entity.get("transfers") or []:
+            if isinstance(transfer, dict):
+                country = transfer.get("country")
+                if isinstance(country, str):
+                    found.setdefault(self.countries.canonical(country) or country, transfer)
+        return found
 
     def _processor(self, subject: str, old: Entity, new: Entity) -> Iterator[Change]:
         if old.get("legal_entity") != new.get("legal_entity"):
@@ -273,6 +298,18 @@ class Differ:
                     (("register", register.get("name")),),
                 )
             elif old[key].data is not register.data:
+                if (
+                    old[key].get("publish", True) is False
+                    and register.get("publish", True) is not False
+                ):
+                    # Published now: to the public notice and its change log, a new register.
+                    yield Change(
+                        True,
+                        "register-added",
+                        subject,
+                        f"register published: {self.name(register.get('name'))}",
+                        (("register", register.get("name")),),
+                    )
                 yield from self._register(subject, old[key], register)
         for key, register in old.items():
             if key not in new:

@@ -174,7 +174,7 @@ def render_page(
     try:
         text = _render(env, template, lang, context, catalogs)
     except TemplateError as exc:
-        raise UsageError(f"template {template}: {exc}") from None
+        raise UsageError(f"template {_where(template, exc)}: {exc}") from None
     return tidy_markdown(text) if fmt == "md" else text
 
 
@@ -324,10 +324,10 @@ def render(
                 except UsageError:
                     raise
                 except TemplateError as exc:
-                    raise UsageError(f"template {page}.{fmt}.j2: {exc}") from None
+                    raise UsageError(f"template {_where(f'{page}.{fmt}.j2', exc)}: {exc}") from None
                 except Exception as exc:  # a user template may fail in any way: no traceback
                     raise UsageError(
-                        f"template {page}.{fmt}.j2: {type(exc).__name__}: {exc}"
+                        f"template {_where(f'{page}.{fmt}.j2', exc)}: {type(exc).__name__}: {exc}"
                     ) from None
                 if fmt == "md":
                     text = tidy_markdown(text)
@@ -355,6 +355,26 @@ def render(
         count = min(len(chosen), count + 1)
     tasks = [functools.partial(language, lang) for lang in chosen]
     return [output for found in parallel.run(tasks, sizes, count) for output in found]
+
+
+def _where(template: str, exc: BaseException) -> str:
+    """The template an error arose in, for its message, with the line where Jinja tells it
+    (a syntax error's line, or the template frames it puts in a rendering error's traceback):
+    "privacy.html.j2:12", or "privacy.html.j2 (_notice.html.j2:40)" for a template it
+    imports; the name alone when no line is known."""
+    lineno = getattr(exc, "lineno", None)
+    name = getattr(exc, "name", None) or getattr(exc, "filename", None)
+    if lineno is None:
+        frame = exc.__traceback__
+        while frame is not None:
+            filename = frame.tb_frame.f_code.co_filename
+            if filename.endswith(".j2"):
+                name, lineno = filename, frame.tb_lineno
+            frame = frame.tb_next
+    if not isinstance(lineno, int):
+        return template
+    where = Path(name).name if isinstance(name, str) else template
+    return f"{template}:{lineno}" if where == template else f"{template} ({where}:{lineno})"
 
 
 def _explainer(lang: str, catalogs: Path | None) -> Any:

@@ -565,3 +565,64 @@ def test_new_sub_processors_are_material(
         "Google Analytics engages a new sub-processor: Backblaze Inc., processing data in"
         " United States",
     ]
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        # A safeguard recorded for a country already listed: people had been told none.
+        ("", "    transfers:\n      - country: US\n        mechanism: scc\n",
+         "material  processors/gotowebinar: transfer to US now rests on scc (was no mechanism)"
+         " [mechanism-changed]\n"),
+        # A safeguard no longer recorded for a country kept.
+        ("    transfers:\n      - country: US\n        mechanism: scc\n", "",
+         "material  processors/gotowebinar: transfer to US now rests on no mechanism (was scc)"
+         " [mechanism-changed]\n"),
+        # Another field of a transfer: editorial, where it is.
+        ("    transfers:\n      - country: US\n        mechanism: scc\n",
+         "    transfers:\n      - country: US\n        mechanism: scc\n"
+         "        tia: https://example.com/tia\n",
+         "editorial processors/gotowebinar/transfers/US.tia: (none) -> https://example.com/tia"
+         " [field-changed]\n"),
+    ],
+)  # fmt: skip
+def test_a_transfer_s_safeguard_is_compared_by_country(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, before: str, after: str, expected: str
+) -> None:
+    """Adding or removing a `transfers:` entry for a country the processor keeps changes what
+    people are told (it was invisible to diff, and the change log kept "no transfer
+    mechanism" once a commit had recorded the country first)."""
+    entry = "    transfers:\n      - country: US\n        mechanism: scc\n"
+    for side, text in (("old", before), ("new", after)):
+        shutil.copytree(ROOT / "registers", tmp_path / side)
+        _edit(tmp_path / side / "processors.yaml", "    countries: [EU, US]\n" + entry,
+              "    countries: [EU, US]\n" + text)  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ROPA_TODAY", "2026-11-25")
+    result = runner.invoke(app, ["diff", "old", "new"])
+    assert result.stdout == expected, result.stderr
+    assert result.exit_code == (1 if expected.startswith("material") else 0)
+
+
+def test_a_register_published_is_new_to_the_public(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lifting `publish: false` puts a whole register on the public notice: material, as a
+    new register is; keeping it off again is editorial."""
+    anchor = "  - id: recruitment\n"
+    shutil.copytree(ROOT / "registers", tmp_path / "private")
+    shutil.copytree(ROOT / "registers", tmp_path / "public")
+    _edit(tmp_path / "private" / "recruitment.yaml", anchor, anchor + "    publish: false\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ROPA_TODAY", "2026-11-25")
+    result = runner.invoke(app, ["diff", "private", "public"])
+    assert result.exit_code == 1, result.stderr
+    assert result.stdout == (
+        "material  registers/recruitment: register published: Rekryteringsregister [register-added]\n"
+        "editorial registers/recruitment.publish: False -> (none) [field-changed]\n"
+    )
+    result = runner.invoke(app, ["diff", "public", "private"])
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "editorial registers/recruitment.publish: (none) -> False [field-changed]\n",
+    )

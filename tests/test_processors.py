@@ -173,8 +173,14 @@ def test_fail_on_missing_safeguard(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert _run("--format", "json").exit_code == 0
     result = _run("--outside-eea", "--format", "csv", "--fail-on-missing-safeguard")
     assert result.exit_code == 1
+    # The rule's finding first (the list is printed anyway), then the gate's verdict.
+    assert result.stderr.startswith("registers/processors.yaml:37:21 error ROPA202 United States")
+    assert result.stderr.endswith(
+        NOTICE + "ropa: gotowebinar: United States (US): no transfer mechanism\n"
+    )
     assert (
-        result.stderr == NOTICE + "ropa: gotowebinar: United States (US): no transfer mechanism\n"
+        "ropa: warning: the record has 1 error (above); the list shows it as it is\n"
+        in result.stderr
     )
     first = next(csv.DictReader(io.StringIO(result.stdout)))
     assert (first["id"], first["mechanism"], first["adequacy_decision"], first["valid"]) == (
@@ -199,9 +205,13 @@ def test_adequacy_claimed_without_a_decision_is_not_a_valid_safeguard(
     monkeypatch.chdir(tmp_path)
     result = _run("--outside-eea", "--format", "json", "--fail-on-missing-safeguard")
     assert result.exit_code == 1
-    assert result.stderr == NOTICE + (
-        "ropa: activecampaign: Australia (AU) has no EU adequacy decision"
-        " (country data as of 2026-10-08); name the safeguard used instead\n"
+    assert " error ROPA203 Australia (AU) has no EU adequacy decision" in result.stderr
+    assert result.stderr.endswith(
+        NOTICE
+        + (
+            "ropa: activecampaign: Australia (AU) has no EU adequacy decision"
+            " (country data as of 2026-10-08); name the safeguard used instead\n"
+        )
     )
     au = [t for t in json.loads(result.stdout)["transfers"] if t["country"] == "AU"]
     assert au[0]["valid"] is False and au[0]["basis"] is None
@@ -305,8 +315,9 @@ def test_a_recipients_transfer_without_a_mechanism_fails_the_safeguard_gate(
     monkeypatch.chdir(tmp_path)
     result = _run("--outside-eea", "--format", "csv", "--fail-on-missing-safeguard")
     assert result.exit_code == 1
-    assert result.stderr == NOTICE + (
-        "ropa: cookie-partners: United States (US): no transfer mechanism\n"
+    assert " error ROPA202 United States (US) is outside the EU/EEA" in result.stderr
+    assert result.stderr.endswith(
+        NOTICE + ("ropa: cookie-partners: United States (US): no transfer mechanism\n")
     )
     assert result.stdout.splitlines()[-1] == (
         f'cookie-partners,recipient,"{PARTNERS}",,marketing,US,,none,,,,,no'
@@ -385,3 +396,49 @@ def test_unreadable_record_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         result.stderr.splitlines()[-1] == "ropa: the record cannot be read; fix the problems above"
     )
     assert result.stderr.startswith("registers/processors.yaml:2:1 error ROPA001")
+
+
+def test_the_table_folds_text_instead_of_cutting_it(tmp_path: Path) -> None:
+    """At 80 columns, long names fold inside their column: no cell and no border is cut."""
+    record = tmp_path / "registers"
+    shutil.copytree(ROOT / "registers", record)
+    path = record / "processors.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("system: Visma Netvisor", "system: Visma Netvisor Practice Suite", 1).replace(
+            "legal_entity: Visma Solutions Oy", "legal_entity: Visma Solutions Nederland B.V.", 1
+        ),
+        encoding="utf-8",
+    )
+    result = _run(str(record))
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert all(line.endswith(("┓", "┃", "┩", "│", "┘")) for line in lines)
+    assert "EU/EEA only" in result.stdout
+
+
+def test_into_a_pipe_the_table_is_as_wide_as_its_content(shipped: Path) -> None:
+    result = runner.invoke(app, ["processors"], env={"COLUMNS": None})
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) > 80
+    assert "│ Visma Solutions Oy │" in result.stdout
+
+
+def test_rule_errors_are_printed_not_fatal(tmp_path: Path) -> None:
+    record = tmp_path / "registers"
+    shutil.copytree(ROOT / "registers", record)
+    path = record / "customers.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("processor: calendly", "processor: calendlyx"),
+        encoding="utf-8",
+    )
+    result = _run(str(record), "--format", "csv")
+    assert result.exit_code == 0
+    assert result.stderr.startswith(f"{record / 'customers.yaml'}:")
+    assert "error ROPA101 no processor has the id 'calendlyx'" in result.stderr
+    assert "ropa: warning: the record has 1 error (above); the list shows it as it is\n" in (
+        result.stderr
+    )
+    assert "ROPA101" not in result.stdout

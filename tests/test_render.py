@@ -189,7 +189,7 @@ def test_user_templates_are_sandboxed(tmp_path: Path) -> None:
     (templates / "transfers.md.j2").write_text("{{ ''.__class__.__mro__[1].__subclasses__() }}")
     result = _render(FIXTURE, tmp_path / "site", "--templates", str(templates))
     assert result.exit_code == 2
-    assert result.stderr.startswith("ropa: error: template transfers.md.j2: ")
+    assert result.stderr.startswith("ropa: error: template transfers.md.j2:1: ")
     assert "__class__" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
 
@@ -382,3 +382,52 @@ def _md_escape_every_pass(value: object) -> str:
 @given(st.text(alphabet=st.sampled_from(list(" \t\n\r\u2028ab1.)#+-=*_`[]<>|&~\\\u0085é中"))))
 def test_md_escape_fast_path_changes_nothing(text: str) -> None:
     assert md_escape(text) == _md_escape_every_pass(text)
+
+
+def test_the_right_to_object_names_direct_marketing_only_where_the_record_has_it(
+    tmp_path: Path,
+) -> None:
+    """Legitimate interests without `opt_out:` (the fixture): no direct marketing on the page.
+    With a register's `opt_out:`, the right to object to it at any time is stated."""
+    objection = "Right to object: you may object to processing based on our legitimate interests"
+    page = (EXPECTED / "privacy.en.md").read_text(encoding="utf-8")
+    assert f"- {objection}.\n" in page
+    assert "direct marketing" not in page
+    record = tmp_path / "record"
+    record.mkdir()
+    text = (FIXTURE / "ropa.yaml").read_text(encoding="utf-8")
+    opt_out = "    opt_out:\n      channels:\n        - kind: unsubscribe_link\n"
+    (record / "ropa.yaml").write_text(
+        text.replace(
+            "    retention:\n      - data: [contact]",
+            opt_out + "    retention:\n      - data: [contact]",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "site"
+    result = _render(record, out, "--format", "md")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    page = (out / "privacy.en.md").read_text(encoding="utf-8")
+    assert f"- {objection}, and at any time to direct marketing.\n" in page
+
+
+@pytest.mark.parametrize(
+    ("template", "where"),
+    [
+        ('{% extends "_base.html.j2" %}\n{% block main %}\n{{ page.sectoins }}\n{% endblock %}\n',
+         "privacy.html.j2:3: 'ropa.notice.model.Page object' has no attribute 'sectoins'"),
+        ('{% extends "_base.html.j2" %}\n{% block main %}\n{{ page.title }\n{% endblock %}\n',
+         "privacy.html.j2:3: unexpected '}'"),
+        ('{% extends "_base.html.j2" %}\n{% import "_notice.html.j2" as notice with context %}\n'
+         "{% block main %}\n{{ notice.block(page, 2) }}\n{% endblock %}\n",
+         "privacy.html.j2 (_notice.html.j2:19): 'ropa.notice.model.Page object' has no"
+         " attribute 'kind'"),
+    ],
+)  # fmt: skip
+def test_a_template_error_names_its_line(tmp_path: Path, template: str, where: str) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "privacy.html.j2").write_text(template, encoding="utf-8")
+    result = _render(FIXTURE, tmp_path / "site", "--templates", str(templates))
+    assert (result.exit_code, result.stderr) == (2, f"ropa: error: template {where}\n")

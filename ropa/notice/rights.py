@@ -41,8 +41,10 @@ def retention(ctx: Context) -> Section | None:
 
 
 def _objection(ctx: Context) -> str:
-    """The right to object (Art. 21) worded for the bases the published purposes rest on:
-    the page never implies legitimate interests or a public task the record does not use."""
+    """The right to object (Art. 21) worded for the bases the published purposes rest on,
+    and for direct marketing where a published register records how to opt out of it
+    (`opt_out`): the page never implies legitimate interests, a public task or direct
+    marketing the record does not state."""
     _ = ctx._
     used = {
         basis.get("basis")
@@ -51,14 +53,21 @@ def _objection(ctx: Context) -> str:
         for basis in purpose.entities("legal_bases")
     }
     interests, task = "legitimate_interests" in used, "public_task" in used
-    if interests and task:
+    marketing = any(register.child("opt_out") for register in ctx.controller_registers)
+    if interests and task and marketing:
         return _(
             "Right to object: you may object to processing based on our legitimate interests or on a task in the public interest, and at any time to direct marketing."
         )
-    if interests:
+    if interests and task:
+        return _(
+            "Right to object: you may object to processing based on our legitimate interests or on a task in the public interest."
+        )
+    if interests and marketing:
         return _(
             "Right to object: you may object to processing based on our legitimate interests, and at any time to direct marketing."
         )
+    if interests:
+        return _("Right to object: you may object to processing based on our legitimate interests.")
     if task:
         return _(
             "Right to object: you may object to processing based on a task in the public interest or the exercise of official authority."

@@ -35,7 +35,9 @@ def characters(context: Context) -> Iterator[Finding]:
     that look the same must be the same. Kept are the joiners U+200C/U+200D, variation
     selectors and Mongolian variation selectors, which scripts and emoji need. A byte order
     mark at the very start is allowed (YAML 1.2; Windows editors write one). A record's
-    own `.po` catalogs are held to the same characters.
+    own `.po` catalogs are held to the same characters. A file over the size limit
+    (`ROPA_MAX_FILE_BYTES`, 16 MiB by default; docs/cli.md) is refused under this id too,
+    before it is read.
 
     Failing:
 
