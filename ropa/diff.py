@@ -289,28 +289,23 @@ class Differ:
         new = {r.id: r for r in self.new.registers}
         for key, register in new.items():
             subject = f"registers/{key}"
-            if key not in old:
+            before = old.get(key)
+            if before is not None and before.data is register.data:
+                continue
+            # A register published now (`publish: false` lifted) is, to the public notice
+            # and its change log, a new register.
+            published = before is not None and before.get("publish", True) is False
+            if before is None or (published and register.get("publish", True) is not False):
                 yield Change(
                     True,
                     "register-added",
                     subject,
-                    f"register added: {self.name(register.get('name'))}",
+                    f"register {'added' if before is None else 'published'}:"
+                    f" {self.name(register.get('name'))}",
                     (("register", register.get("name")),),
                 )
-            elif old[key].data is not register.data:
-                if (
-                    old[key].get("publish", True) is False
-                    and register.get("publish", True) is not False
-                ):
-                    # Published now: to the public notice and its change log, a new register.
-                    yield Change(
-                        True,
-                        "register-added",
-                        subject,
-                        f"register published: {self.name(register.get('name'))}",
-                        (("register", register.get("name")),),
-                    )
-                yield from self._register(subject, old[key], register)
+            if before is not None:
+                yield from self._register(subject, before, register)
         for key, register in old.items():
             if key not in new:
                 yield Change(False, "register-removed", f"registers/{key}",
