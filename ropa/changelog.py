@@ -126,7 +126,7 @@ class Running:
     (`diff.Whole`); that is the whole record's diff whenever no id of a catalogue or a
     register is given twice and there is at most one controller, before and after (any
     record that validates). Otherwise both records are compared whole. `hidden` says what
-    the public notice leaves out (see `unpublished`), from counts kept the same way.
+    the public notice leaves out, from counts kept the same way.
     """
 
     def __init__(self, files: list[tuple[str, Document]]) -> None:
@@ -225,24 +225,6 @@ class Running:
             if kind == catalogue:
                 return self.private[number][key] > 0 and not self.public[number][key]
         return False
-
-
-def unpublished(record: Record) -> set[str]:
-    """What the public notice leaves out, as change subjects ("registers/hr",
-    "processors/payroll"): registers with `publish: false`, and catalogue entries that only
-    such registers use. The public change log says nothing of them either."""
-    hidden: set[str] = set()
-    users: list[dict[str, bool]] = [{} for _ in _PUBLISHED_VIA]
-    for register in record.registers:
-        private = register.get("publish", True) is False
-        if private:
-            hidden.add(f"registers/{register.id}")
-        for found, (_, key) in zip(users, _PUBLISHED_VIA, strict=True):
-            for ref in set(references(register, key)):
-                found[ref] = found.get(ref, True) and private
-    for (catalogue, _), found in zip(_PUBLISHED_VIA, users, strict=True):
-        hidden.update(f"{catalogue}/{ref}" for ref, private in found.items() if private)
-    return hidden
 
 
 def _owner(change: Change) -> str:

@@ -581,8 +581,7 @@ def processors(
             sys.stderr.write("".join(p.format() + "\n" for p in errors))
             sys.stderr.write(
                 f"ropa: warning: the record has {len(errors)} error{'s' * (len(errors) != 1)}"
-                " (above);"
-                " the list shows it as it is\n"
+                " (above); the list shows it as it is\n"
             )
         documents = list(result.documents)
     except UsageError as exc:

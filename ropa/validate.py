@@ -125,7 +125,7 @@ def read(path: Path, composer: str | None = None, progress: Progress | None = No
     loaded.size = sum(sizes)
     found = parallel.load_files(
         list(zip(listing.files, loaded.names, strict=True)), sizes, composer,
-        progress.advance, lambda: progress.start(sum(sizes)),
+        progress.advance, lambda: progress.start(loaded.size),
     )  # fmt: skip
     for item, schema_problems in found:
         if isinstance(item, Problem):

@@ -1,6 +1,6 @@
 """The change log compares each commit with the one before through the files that changed
 (`ropa.changelog.Running`): checked against comparing the whole records (`ropa.diff.diff`,
-`ropa.changelog.unpublished`) on random sequences of edits to real records, including the
+what the public notice leaves out, found on the whole record) on random sequences of edits to real records, including the
 edits that make the part and the whole differ (an id given twice, two controllers, an entry
 moved between files, a file renamed)."""
 
@@ -15,9 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ropa import countries
-from ropa.changelog import Running, _owner, unpublished
+from ropa.changelog import _PUBLISHED_VIA, Running, _owner
 from ropa.diff import diff
 from ropa.loader import Document, load_file, load_text
+from ropa.notice.context import references
 from ropa.record import CATALOGUES, Record
 from ropa.schema import check
 
@@ -67,6 +68,25 @@ def _apply(files: list[tuple[str, dict[str, Any]]], edit: str, a: int, b: int) -
     elif edit == "drop-file" and len(files) > 1:
         del files[a % len(files)]
     del target_name
+
+
+def unpublished(record: Record) -> set[str]:
+    """What the public notice leaves out, as change subjects ("registers/hr",
+    "processors/payroll"), found on the whole record: registers with `publish: false`, and
+    catalogue entries that only such registers use (the definition `Running.hidden` keeps
+    by counts)."""
+    hidden: set[str] = set()
+    users: list[dict[str, bool]] = [{} for _ in _PUBLISHED_VIA]
+    for register in record.registers:
+        private = register.get("publish", True) is False
+        if private:
+            hidden.add(f"registers/{register.id}")
+        for found, (_, key) in zip(users, _PUBLISHED_VIA, strict=True):
+            for ref in set(references(register, key)):
+                found[ref] = found.get(ref, True) and private
+    for (catalogue, _), found in zip(_PUBLISHED_VIA, users, strict=True):
+        hidden.update(f"{catalogue}/{ref}" for ref, private in found.items() if private)
+    return hidden
 
 
 def _documents(
